@@ -1,0 +1,9 @@
+"""Every limit on an experiment, in one place. Shared links are untrusted: these keep them cheap and finite."""
+
+MAX_STEPS = 100_000
+MAX_RUNS = 12  # per link; the Python API may step larger sweeps
+MAX_QUERY_LENGTH = 4_000  # characters of query string read; the rest is dropped with a warning
+MAX_LABEL_LENGTH = 40
+MAX_WARNINGS = 20  # a hostile link cannot flood the page with messages
+START_LIMIT = 1_000.0  # |x|, |y| of a start point
+DIVERGENCE_RADIUS = 1e6  # a run whose |x| or |y| passes this has diverged

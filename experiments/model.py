@@ -1,0 +1,152 @@
+"""What to run: an Experiment is a surface, a start point, a step count, a seed and a list of Runs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from declarations import INT, Param, resolve
+from experiments.limits import MAX_LABEL_LENGTH, MAX_STEPS, START_LIMIT
+from optimizers import OPTIMIZERS, SCHEDULES, get_optimizer
+from surfaces import SURFACES, Surface, get_surface
+
+NOISE = Param("noise", 0.0, 0.0, 100.0, label="σ (noise)",
+              help="standard deviation of Gaussian noise added to each gradient component, a stand-in for "
+                   "mini-batch sampling; drawn from the experiment's seed")
+STEPS = Param("steps", 500, 1, MAX_STEPS, kind=INT, help="number of update steps")
+SEED = Param("seed", 0, 0, 2**32 - 1, kind=INT, help="seed of the gradient noise")
+LABEL_FORBIDDEN = set("(),=&#%\\\"'<>")
+
+
+def clean_label(text: str) -> str:
+    """Labels travel inside `opt=name(…)`: drop characters that would break that syntax or the page."""
+    kept = "".join(ch for ch in str(text) if ch.isprintable() and ch not in LABEL_FORBIDDEN)
+    return " ".join(kept.split())[:MAX_LABEL_LENGTH]
+
+
+@dataclass(frozen=True, init=False)
+class Run:
+    """One optimizer with its hyperparameters, schedule, noise and an optional label.
+
+    ``Run("adam", lr=0.01, beta1=0.8, schedule="cosine", T_max=200, noise=0.1, label="fast")``: keyword
+    settings go to the optimizer or the schedule by name. Values are validated; unset ones take torch's
+    defaults.
+    """
+
+    optimizer: str
+    hyper: dict[str, Any]
+    schedule: str
+    schedule_params: dict[str, Any]
+    noise: float
+    label: str
+
+    def __init__(self, optimizer: str, *, schedule: str = "constant", noise: float = 0.0, label: str = "",
+                 **settings: Any) -> None:
+        opt = get_optimizer(optimizer)
+        if schedule not in SCHEDULES:
+            raise ValueError(f"unknown schedule {schedule!r}; choose from {', '.join(SCHEDULES)}")
+        sched = SCHEDULES[schedule]
+        opt_names = {p.name for p in opt.params}
+        sched_names = {p.name for p in sched.params}
+        unknown = sorted(set(settings) - opt_names - sched_names)
+        if unknown:
+            raise ValueError(f"{optimizer} with schedule {schedule} has no setting {', '.join(unknown)}")
+        hyper = opt.settings({k: v for k, v in settings.items() if k in opt_names})
+        sched_params = resolve(sched.params, {k: v for k, v in settings.items() if k in sched_names}, schedule)
+        if clean_label(label) != label:
+            raise ValueError(f"label {label!r} is too long or has one of {''.join(sorted(LABEL_FORBIDDEN))}")
+        self._set(optimizer, hyper, schedule, sched_params, NOISE.check(noise), label)
+
+    @classmethod
+    def trusted(cls, optimizer: str, hyper: dict, schedule: str, schedule_params: dict, noise: float,
+                label: str) -> Run:
+        """Build from values already validated (by the URL parser)."""
+        run = cls.__new__(cls)
+        run._set(optimizer, hyper, schedule, schedule_params, noise, label)
+        return run
+
+    def _set(self, optimizer, hyper, schedule, schedule_params, noise, label) -> None:
+        for name, value in (("optimizer", optimizer), ("hyper", dict(hyper)), ("schedule", schedule),
+                            ("schedule_params", dict(schedule_params)), ("noise", float(noise)),
+                            ("label", label)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def lr(self) -> float:
+        return self.hyper["lr"]
+
+    @property
+    def name(self) -> str:
+        """The label, or a short description like ``adam lr=0.01``."""
+        if self.label:
+            return self.label
+        text = f"{self.optimizer} lr={self.lr:g}"
+        if self.schedule != "constant":
+            text += f" {self.schedule}"
+        if self.noise:
+            text += f" σ={self.noise:g}"
+        return text
+
+
+@dataclass(frozen=True, init=False)
+class Experiment:
+    """``Experiment("rosenbrock", [Run("adam", lr=0.05)], start=(-1.5, 2), steps=500, surface_params={"b": 100})``"""
+
+    surface: str
+    surface_params: dict[str, Any]
+    start: tuple[float, float]
+    steps: int
+    seed: int
+    runs: tuple[Run, ...] = field(default=())
+
+    def __init__(self, surface: str = "rosenbrock", runs: Any = (), *, start: Any = None, steps: int = 500,
+                 seed: int = 0, surface_params: dict | None = None) -> None:
+        bound = get_surface(surface, **(surface_params or {}))
+        if start is None:
+            start = bound.start()
+        start = tuple(float(v) for v in start)
+        if len(start) != 2 or not all(math.isfinite(v) and abs(v) <= START_LIMIT for v in start):
+            raise ValueError(f"start must be two finite numbers within ±{START_LIMIT:g}, got {start}")
+        runs = tuple(runs)
+        if not all(isinstance(r, Run) for r in runs):
+            raise ValueError("runs must be Run objects, e.g. Run('adam', lr=0.01)")
+        self._set(surface, bound.settings, start, STEPS.check(steps), SEED.check(seed), runs)
+
+    @classmethod
+    def trusted(cls, surface, surface_params, start, steps, seed, runs) -> Experiment:
+        experiment = cls.__new__(cls)
+        experiment._set(surface, surface_params, start, steps, seed, tuple(runs))
+        return experiment
+
+    def _set(self, surface, surface_params, start, steps, seed, runs) -> None:
+        for name, value in (("surface", surface), ("surface_params", dict(surface_params)),
+                            ("start", (float(start[0]), float(start[1]))), ("steps", int(steps)),
+                            ("seed", int(seed)), ("runs", tuple(runs))):
+            object.__setattr__(self, name, value)
+
+    def make_surface(self) -> Surface:
+        return get_surface(self.surface, **self.surface_params)
+
+    def replace(self, **changes: Any) -> Experiment:
+        values = {"surface": self.surface, "surface_params": self.surface_params, "start": self.start,
+                  "steps": self.steps, "seed": self.seed, "runs": self.runs, **changes}
+        return Experiment.trusted(**values)
+
+
+# Names a surface or a run may not use for its own parameters: they are already keys of the link.
+RESERVED_TOP_LEVEL = {"surface", "start", "steps", "seed", "opt", "step", "lang", "present", "hide", "lesson"}
+RESERVED_IN_RUN = {"schedule", "noise", "label"}
+
+
+def _check_names() -> None:
+    for cls in SURFACES.values():
+        clash = {p.name for p in cls.params} & RESERVED_TOP_LEVEL
+        assert not clash, f"surface {cls.id} parameter names clash with link keys: {clash}"
+    for opt in OPTIMIZERS.values():
+        for sched in SCHEDULES.values():
+            clash = {p.name for p in opt.params} & ({p.name for p in sched.params} | RESERVED_IN_RUN)
+            assert not clash, f"{opt.id} and schedule {sched.id} share parameter names {clash}"
+
+
+_check_names()

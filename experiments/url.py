@@ -1,0 +1,251 @@
+"""The shareable link: parse(query) -> (Experiment, warnings) and to_query(experiment) -> canonical query.
+
+    ?surface=rosenbrock&a=1.0&b=100.0&start=-1.5,2.0&steps=500&seed=0
+    &opt=adam(lr=0.01,beta1=0.9)&opt=momentum(lr=0.001,schedule=cosine)&opt=sgd(lr=0.001,noise=0.5)
+
+Links are untrusted. `parse` never raises: anything it cannot use becomes a safe value and a warning that says
+what it did instead. `to_query` is canonical: floats via repr, parameters in declaration order, a run's
+hyperparameters other than lr only when they differ from the default.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, urlsplit
+
+from declarations import BOOL, CHOICE, INT, Param
+from experiments.limits import MAX_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RUNS, MAX_WARNINGS, START_LIMIT
+from experiments.model import NOISE, SEED, STEPS, Experiment, Run, clean_label
+from optimizers import OPTIMIZERS, SCHEDULES
+from surfaces import SURFACES
+
+DEFAULT_SURFACE = "rosenbrock"
+DEFAULT_RUNS = (("gd", {"lr": 1e-3}), ("momentum", {"lr": 1e-3}), ("adam", {"lr": 0.05}))
+VIEW_KEYS = {"step", "lang", "present", "hide", "lesson"}  # read by the app, not part of the Experiment
+_RUN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^()]*)\))?\s*$")
+_SAFE = "(),=:;*!~'-._"
+
+
+@dataclass(frozen=True)
+class View:
+    """Link state that belongs to the page rather than the experiment."""
+
+    step: int | None = None
+    lang: str = ""
+    present: bool = False
+    hide: tuple[str, ...] = ()
+    lesson: str = ""
+
+
+class _Warnings(list):
+    def add(self, message: str) -> None:
+        if len(self) < MAX_WARNINGS:
+            self.append(message)
+        elif len(self) == MAX_WARNINGS:
+            self.append("further problems with this link were not listed")
+
+
+def query_of(link: str) -> str:
+    """The query part of a full link, a '?…' string or a bare query."""
+    text = str(link).strip()
+    if "://" in text[:12]:
+        text = urlsplit(text).query
+    else:
+        text = text.split("#", 1)[0]
+        if "?" in text:
+            text = text.split("?", 1)[1]
+    return text
+
+
+def _pairs(query: str, warnings: _Warnings) -> list[tuple[str, str]]:
+    query = query_of(query)
+    if len(query) > MAX_QUERY_LENGTH:
+        warnings.add(f"the link is {len(query)} characters long; only the first {MAX_QUERY_LENGTH} were read")
+        query = query[:MAX_QUERY_LENGTH]
+    try:
+        return parse_qsl(query, keep_blank_values=True, max_num_fields=None)
+    except ValueError:
+        warnings.add("the link's query could not be read; using the default experiment")
+        return []
+
+
+def parse(query: str) -> tuple[Experiment, list[str]]:
+    """Read a link into an Experiment. Never raises; problems come back as human-readable warnings."""
+    warnings = _Warnings()
+    pairs = _pairs(query, warnings)
+    first: dict[str, str] = {}
+    opt_texts: list[str] = []
+    for key, value in pairs:
+        if key == "opt":
+            opt_texts.append(value)
+        elif key in first:
+            warnings.add(f"{_show(key)} is given more than once; using the first value")
+        else:
+            first[key] = value
+
+    surface_id = first.pop("surface", DEFAULT_SURFACE).strip().lower()
+    if surface_id not in SURFACES:
+        warnings.add(f"unknown surface {_show(surface_id)}; using {DEFAULT_SURFACE}")
+        surface_id = DEFAULT_SURFACE
+    surface_cls = SURFACES[surface_id]
+    surface_params = {p.name: _read(p, first.pop(p.name), warnings) if p.name in first else p.default
+                      for p in surface_cls.params}
+    surface = surface_cls(**surface_params)
+
+    start = surface.start()
+    if "start" in first:
+        start = _read_start(first.pop("start"), start, warnings)
+    steps = _read(STEPS, first.pop("steps"), warnings) if "steps" in first else STEPS.default
+    seed = _read(SEED, first.pop("seed"), warnings) if "seed" in first else SEED.default
+
+    for key in first:
+        if key not in VIEW_KEYS:
+            warnings.add(f"unknown key {_show(key)} was ignored")
+
+    if len(opt_texts) > MAX_RUNS:
+        warnings.add(f"{len(opt_texts)} runs given; only the first {MAX_RUNS} are kept")
+        opt_texts = opt_texts[:MAX_RUNS]
+    runs = [r for r in (_read_run(text, warnings) for text in opt_texts) if r is not None]
+    if not runs:
+        if opt_texts:
+            warnings.add("no usable run in the link; showing the default runs")
+        runs = [Run(name, **settings) for name, settings in DEFAULT_RUNS]
+    return Experiment.trusted(surface_id, surface.settings, start, steps, seed, runs), list(warnings)
+
+
+def parse_view(query: str) -> tuple[View, list[str]]:
+    """Read the page-level keys (playback step, language, presentation mode, hidden controls)."""
+    warnings = _Warnings()
+    values = {}
+    for key, value in _pairs(query, warnings):
+        if key in VIEW_KEYS and key not in values:
+            values[key] = value
+    step = None
+    if "step" in values:
+        step = _read(Param("step", 0, 0, STEPS.high, kind=INT), values["step"], warnings)
+    lang = values.get("lang", "").strip()[:16]
+    present = values.get("present", "").strip().lower() in {"1", "true", "yes", "on"}
+    hide = tuple(sorted({h.strip()[:32] for h in values.get("hide", "").split(",") if h.strip()}))[:32]
+    lesson = re.sub(r"[^a-z0-9_-]", "", values.get("lesson", "").lower())[:40]
+    return View(step=step, lang=lang, present=present, hide=hide, lesson=lesson), list(warnings)
+
+
+def _read(param: Param, raw: str, warnings: _Warnings, where: str = ""):
+    value, problem = param.coerce(raw)
+    if problem:
+        warnings.add(where + problem)
+    return value
+
+
+def _read_start(raw: str, fallback: tuple[float, float], warnings: _Warnings) -> tuple[float, float]:
+    parts = raw.split(",")
+    numbers = []
+    for part in parts[:2]:
+        try:
+            number = float(part.strip()) if len(part) <= 40 else math.nan
+        except ValueError:
+            number = math.nan
+        numbers.append(number)
+    if len(parts) != 2 or not all(math.isfinite(n) for n in numbers):
+        warnings.add(f"start={_show(raw)} is not two finite numbers like start=-1.5,2; using the default start")
+        return fallback
+    clamped = tuple(min(max(n, -START_LIMIT), START_LIMIT) for n in numbers)
+    if clamped != tuple(numbers):
+        warnings.add(f"start is limited to ±{START_LIMIT:g}; using {clamped[0]!r},{clamped[1]!r}")
+    return clamped  # type: ignore[return-value]
+
+
+def _read_run(text: str, warnings: _Warnings) -> Run | None:
+    match = _RUN.match(text) if len(text) <= 1000 else None
+    if not match:
+        warnings.add(f"opt={_show(text)} is not of the form name(key=value,…); that run was skipped")
+        return None
+    name, inner = match.group(1).lower(), match.group(2) or ""
+    if name not in OPTIMIZERS:
+        warnings.add(f"unknown optimizer {_show(name)}; that run was skipped (choose from {', '.join(OPTIMIZERS)})")
+        return None
+    opt = OPTIMIZERS[name]
+    settings: dict[str, str] = {}
+    for item in inner.split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep:
+            warnings.add(f"{name}: {_show(item)} has no '='; ignored")
+        elif key in settings:
+            warnings.add(f"{name}: {_show(key)} is given more than once; using the first value")
+        else:
+            settings[key] = value.strip()
+
+    where = f"{name}: "
+    schedule_id = settings.pop("schedule", "constant").lower()
+    if schedule_id not in SCHEDULES:
+        warnings.add(f"{where}unknown schedule {_show(schedule_id)}; using constant")
+        schedule_id = "constant"
+    schedule = SCHEDULES[schedule_id]
+    hyper = {p.name: _read(p, settings.pop(p.name), warnings, where) if p.name in settings else p.default
+             for p in opt.params}
+    hyper, repairs = opt.repair(hyper)
+    for message in repairs:
+        warnings.add(where + message)
+    schedule_params = {p.name: _read(p, settings.pop(p.name), warnings, where) if p.name in settings
+                       else p.default for p in schedule.params}
+    noise = _read(NOISE, settings.pop("noise"), warnings, where) if "noise" in settings else 0.0
+    label = ""
+    if "label" in settings:
+        raw_label = settings.pop("label")
+        label = clean_label(raw_label)
+        if label != raw_label.strip():
+            warnings.add(f"{where}label shortened to {MAX_LABEL_LENGTH} plain characters: {label!r}")
+    for key in settings:
+        warnings.add(f"{where}unknown setting {_show(key)} was ignored")
+    return Run.trusted(name, hyper, schedule_id, schedule_params, noise, label)
+
+
+def to_query(experiment: Experiment, view: View | None = None) -> str:
+    """The canonical query string (without '?'): parse(to_query(e)) gives e back exactly."""
+    surface_cls = SURFACES[experiment.surface]
+    parts = [("surface", experiment.surface)]
+    parts += [(p.name, p.format(experiment.surface_params[p.name])) for p in surface_cls.params]
+    parts += [("start", f"{experiment.start[0]!r},{experiment.start[1]!r}"),
+              ("steps", str(experiment.steps)), ("seed", str(experiment.seed))]
+    parts += [("opt", run_text(r)) for r in experiment.runs]
+    if view is not None:
+        if view.step is not None:
+            parts.append(("step", str(view.step)))
+        for key in ("lang", "lesson"):
+            if getattr(view, key):
+                parts.append((key, getattr(view, key)))
+        if view.present:
+            parts.append(("present", "1"))
+        if view.hide:
+            parts.append(("hide", ",".join(view.hide)))
+    return "&".join(f"{key}={quote(value, safe=_SAFE)}" for key, value in parts)
+
+
+def run_text(run: Run) -> str:
+    """``adam(lr=0.01,beta1=0.8,schedule=cosine,noise=0.1)``: lr always, other values only when not default."""
+    opt = OPTIMIZERS[run.optimizer]
+    items = [f"lr={opt.params[0].format(run.lr)}"]
+    items += [f"{p.name}={p.format(run.hyper[p.name])}" for p in opt.params[1:] if run.hyper[p.name] != p.default]
+    if run.schedule != "constant":
+        items.append(f"schedule={run.schedule}")
+        schedule = SCHEDULES[run.schedule]
+        items += [f"{p.name}={p.format(run.schedule_params[p.name])}" for p in schedule.params
+                  if run.schedule_params[p.name] != p.default]
+    if run.noise:
+        items.append(f"noise={NOISE.format(run.noise)}")
+    if run.label:
+        items.append(f"label={run.label}")
+    return f"{run.optimizer}({','.join(items)})"
+
+
+def _show(text: str, limit: int = 24) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+__all__ = ["BOOL", "CHOICE", "View", "parse", "parse_view", "query_of", "run_text", "to_query"]

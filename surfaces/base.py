@@ -1,0 +1,131 @@
+"""The Surface type: a loss function with analytic value, gradient and Hessian over points shaped (..., 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from declarations import Param, resolve
+
+MINIMUM, SADDLE, MAXIMUM = "minimum", "saddle", "maximum"
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    x: float
+    y: float
+    kind: str  # MINIMUM, SADDLE or MAXIMUM, read off the Hessian's eigenvalues
+
+
+def pair(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Stack two same-shaped arrays along a new last axis of length 2."""
+    out = np.empty((*np.shape(first), 2))
+    out[..., 0] = first
+    out[..., 1] = second
+    return out
+
+
+def matrix(xx: np.ndarray, xy: np.ndarray, yy: np.ndarray) -> np.ndarray:
+    """A symmetric 2x2 matrix per point, shaped (..., 2, 2)."""
+    shape = np.broadcast_shapes(np.shape(xx), np.shape(xy), np.shape(yy))
+    out = np.empty((*shape, 2, 2))
+    out[..., 0, 0] = xx
+    out[..., 0, 1] = xy
+    out[..., 1, 0] = xy
+    out[..., 1, 1] = yy
+    return out
+
+
+class Surface:
+    """A bound surface: the class declares the family, an instance fixes its parameters.
+
+    Subclasses declare `id`, `title`, `formula`, `params`, `default_view`, `default_start`, `contour` ("log"
+    for surfaces whose interesting valley sits many decades below the rim, else "linear") and implement
+    `value`, `gradient`, `hessian` and `critical_guesses`.
+    """
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    formula: ClassVar[str]
+    about: ClassVar[str] = ""
+    params: ClassVar[tuple[Param, ...]] = ()
+    default_view: ClassVar[tuple[float, float, float, float]]
+    default_start: ClassVar[tuple[float, float]]
+    contour: ClassVar[str] = "linear"
+
+    def __init__(self, **params: object) -> None:
+        self.settings = resolve(self.params, params, f"surface {self.id!r}")
+        for name, value in self.settings.items():
+            setattr(self, name, value)
+        self._critical: tuple[CriticalPoint, ...] | None = None
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.settings.items())
+        return f"{type(self).__name__}({args})"
+
+    # -- the function -------------------------------------------------------------------------------------
+    def value(self, points: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def gradient(self, points: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def hessian(self, points: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    # -- geometry -----------------------------------------------------------------------------------------
+    def view(self) -> tuple[float, float, float, float]:
+        """(xmin, xmax, ymin, ymax) of the default plot."""
+        return self.default_view
+
+    def start(self) -> tuple[float, float]:
+        return self.default_start
+
+    def critical_guesses(self) -> list[tuple[float, float]]:
+        """Approximate locations of the known critical points; Newton's method polishes them."""
+        return []
+
+    def critical_points(self) -> tuple[CriticalPoint, ...]:
+        if self._critical is None:
+            found: list[CriticalPoint] = []
+            for guess in self.critical_guesses():
+                point = _polish(self, np.array(guess, dtype=float))
+                if point is None:
+                    continue
+                if all(abs(point[0] - c.x) + abs(point[1] - c.y) > 1e-6 for c in found):
+                    found.append(CriticalPoint(float(point[0]), float(point[1]), _classify(self.hessian(point))))
+            self._critical = tuple(found)
+        return self._critical
+
+    def minima(self) -> tuple[CriticalPoint, ...]:
+        return tuple(c for c in self.critical_points() if c.kind == MINIMUM)
+
+
+def _polish(surface: Surface, point: np.ndarray) -> np.ndarray | None:
+    """Newton's method on the gradient: converges quadratically from a nearby guess.
+
+    Returns None when it does not converge, which happens for guesses that a parameter change has made stale
+    (Rastrigin's ripples vanish as A goes to 0).
+    """
+    with np.errstate(all="ignore"):
+        for _ in range(100):
+            gradient = surface.gradient(point)
+            if np.max(np.abs(gradient)) < 1e-14:
+                break
+            try:
+                point = point - np.linalg.solve(surface.hessian(point), gradient)
+            except np.linalg.LinAlgError:
+                return None
+        converged = np.all(np.isfinite(point)) and np.max(np.abs(surface.gradient(point))) < 1e-9
+    return point if converged else None
+
+
+def _classify(hessian: np.ndarray) -> str:
+    low, high = np.linalg.eigvalsh(hessian)
+    if low > 0:
+        return MINIMUM
+    if high < 0:
+        return MAXIMUM
+    return SADDLE
