@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from experiments import Experiment, Run, run  # noqa: E402
+from experiments import Experiment, Run, run
 
 SIX = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
