@@ -175,5 +175,10 @@ def _noise(experiment: Experiment, order: list[int]) -> np.ndarray | None:
     return table
 
 
+def _stack(arrays: list[np.ndarray]) -> np.ndarray:
+    """np.stack for many equal-shaped small arrays; concatenate does the same work in C, several times faster."""
+    return np.concatenate(arrays).reshape(len(arrays), *arrays[0].shape)
+
+
 def _all_gone(params: np.ndarray) -> bool:
     return not bool((np.abs(params) <= DIVERGENCE_RADIUS).all(axis=-1).any())
