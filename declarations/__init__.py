@@ -50,7 +50,8 @@ class Param:
         """Validate a Python value exactly (raises ValueError); used by the Python API."""
         coerced, problem = self.coerce(value)
         if problem:
-            raise ValueError(problem)
+            allowed = f" (allowed: {_range_text(self)})" if self.kind in (FLOAT, INT) else ""
+            raise ValueError(problem.split("; using")[0] + allowed)
         return coerced
 
     def coerce(self, raw: object) -> tuple[float | int | bool | str, str | None]:
@@ -104,6 +105,10 @@ class Param:
         if self.kind == FLOAT:
             return repr(float(value))
         return str(value)
+
+
+def _range_text(param: Param) -> str:
+    return f"{param.format(param.low)} … {param.format(param.high)}"
 
 
 def _to_number(raw: object) -> float | None:

@@ -104,10 +104,11 @@ class Crescent(Surface):
         "Adagrad's σ remembers the steep start and stalls on the flat end; RMSprop forgets and speeds up."
     )
     params = (
-        Param("wall", 5.0, 0.1, 100.0, log=True, help="steepness of the walls across the valley (radial)"),
-        Param("height", 1.0, 0.01, 10.0, log=True, help="how much higher the top of the ring is than the bottom"),
-        Param("decay", 3.0, 0.1, 8.0, help="how fast the slope along the floor fades: steep-to-flat ratio e^(2·decay)"),
+        Param("wall", 5.0, 1.0, 100.0, log=True, help="steepness of the walls across the valley (radial)"),
+        Param("height", 1.0, 0.1, 2.0, log=True, help="how much higher the top of the ring is than the bottom"),
+        Param("decay", 3.0, 1.0, 6.0, help="how fast the slope along the floor fades: steep-to-flat ratio e^(2·decay)"),
     )
+    # The ranges keep the shape: within them the ring always has its top saddle, central peak and bottom minimum.
     default_view = (-1.6, 1.6, -1.6, 1.6)
     default_start = (0.5, 0.8)
 
@@ -140,7 +141,7 @@ class Rosenbrock(Surface):
     about = "A curved, flat-bottomed valley with the minimum at (a, a²): easy to find, slow to follow."
     params = (
         Param("a", 1.0, -3.0, 3.0, help="the minimum is at (a, a²)"),
-        Param("b", 100.0, 0.0, 1000.0, help="steepness of the valley walls"),
+        Param("b", 100.0, 0.1, 1000.0, log=True, help="steepness of the valley walls"),
     )
     default_view = (-2.0, 2.0, -1.0, 3.0)
     default_start = (-1.5, 2.0)
