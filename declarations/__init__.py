@@ -75,7 +75,7 @@ class Param:
             return self.default, (
                 f"{self.name}={_short(raw)} is not one of {', '.join(self.choices)}; using {self.default}"
             )
-        number = _to_number(raw)
+        number = to_number(raw)
         if number is None:
             return self.default, f"{self.name}={_short(raw)} is not a finite number; using {self.format(self.default)}"
         if self.kind == INT:
@@ -111,11 +111,15 @@ def _range_text(param: Param) -> str:
     return f"{param.format(param.low)} … {param.format(param.high)}"
 
 
-def _to_number(raw: object) -> float | None:
+def to_number(raw: object) -> float | None:
+    """A finite float from a number or short text, else None."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int | float):
-        number = float(raw) if abs(raw) < 1e308 else math.inf
+        try:
+            number = float(raw)
+        except OverflowError:  # an int too large for a float
+            return None
     else:
         text = str(raw).strip()
         if len(text) > 40:

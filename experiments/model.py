@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from declarations import INT, Param, resolve
 from experiments.limits import MAX_LABEL_LENGTH, MAX_STEPS, START_LIMIT
 from optimizers import OPTIMIZERS, SCHEDULES, get_optimizer
@@ -22,7 +24,7 @@ LABEL_FORBIDDEN = set("(),=&#%\\\"'<>")
 def clean_label(text: str) -> str:
     """Labels travel inside `opt=name(…)`: drop characters that would break that syntax or the page."""
     kept = "".join(ch for ch in str(text) if ch.isprintable() and ch not in LABEL_FORBIDDEN)
-    return " ".join(kept.split())[:MAX_LABEL_LENGTH]
+    return " ".join(kept.split())[:MAX_LABEL_LENGTH].strip()
 
 
 @dataclass(frozen=True, init=False)
@@ -89,6 +91,13 @@ class Run:
         return text
 
 
+def finite_at(surface: Surface, point: tuple[float, float]) -> bool:
+    """Whether a run can start here: an overflowing loss (crescent far above the ring) would end it at step 0."""
+    with np.errstate(all="ignore"):
+        at = np.array(point, dtype=float)
+        return bool(np.isfinite(surface.value(at)) and np.isfinite(surface.gradient(at)).all())
+
+
 @dataclass(frozen=True, init=False)
 class Experiment:
     """``Experiment("rosenbrock", [Run("adam", lr=0.05)], start=(-1.5, 2), steps=500, surface_params={"b": 100})``"""
@@ -108,9 +117,11 @@ class Experiment:
         start = tuple(float(v) for v in start)
         if len(start) != 2 or not all(math.isfinite(v) and abs(v) <= START_LIMIT for v in start):
             raise ValueError(f"start must be two finite numbers within ±{START_LIMIT:g}, got {start}")
+        if not finite_at(bound, start):
+            raise ValueError(f"the loss or its gradient is not finite at the start {start}")
         runs = tuple(runs)
-        if not all(isinstance(r, Run) for r in runs):
-            raise ValueError("runs must be Run objects, e.g. Run('adam', lr=0.01)")
+        if not runs or not all(isinstance(r, Run) for r in runs):
+            raise ValueError("an experiment needs at least one run, given as Run objects, e.g. Run('adam', lr=0.01)")
         self._set(surface, bound.settings, start, STEPS.check(steps), SEED.check(seed), runs)
 
     @classmethod

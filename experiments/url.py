@@ -13,17 +13,19 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote
 
-from declarations import BOOL, CHOICE, INT, Param
+from declarations import BOOL, CHOICE, INT, Param, to_number
 from experiments.limits import MAX_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RUNS, MAX_WARNINGS, START_LIMIT
-from experiments.model import NOISE, SEED, STEPS, Experiment, Run, clean_label
+from experiments.model import LABEL_FORBIDDEN, NOISE, SEED, STEPS, Experiment, Run, clean_label, finite_at
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
 
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_RUNS = (("gd", {"lr": 1e-3}), ("momentum", {"lr": 1e-3}), ("adam", {"lr": 0.05}))
+PLAYBACK_STEP = Param("step", 0, 0, STEPS.high, kind=INT, help="playback position")
 VIEW_KEYS = {"step", "lang", "present", "hide", "lesson"}  # read by the app, not part of the Experiment
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _RUN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^()]*)\))?\s*$")
 _SAFE = "(),=:;*!~'-._"
 
@@ -48,14 +50,14 @@ class _Warnings(list):
 
 
 def query_of(link: str) -> str:
-    """The query part of a full link, a '?…' string or a bare query."""
-    text = str(link).strip()
-    if "://" in text[:12]:
-        text = urlsplit(text).query
-    else:
-        text = text.split("#", 1)[0]
-        if "?" in text:
-            text = text.split("?", 1)[1]
+    """The query part of a full link, a '?…' string or a bare query. Plain string work: a malformed host in a
+    pasted link must not stop us reading its query."""
+    text = str(link).strip().split("#", 1)[0]
+    mark, equals = text.find("?"), text.find("=")
+    if mark >= 0 and (equals < 0 or mark < equals):  # a '?' after the first '=' belongs to a value
+        return text[mark + 1:]
+    if _SCHEME.match(text):
+        return ""  # a link with no query: the default experiment
     return text
 
 
@@ -97,6 +99,10 @@ def parse(query: str) -> tuple[Experiment, list[str]]:
     start = surface.start()
     if "start" in first:
         start = _read_start(first.pop("start"), start, warnings)
+        if not finite_at(surface, start):
+            warnings.add(f"the loss of {surface_id} overflows at start={start[0]!r},{start[1]!r}; "
+                         "using the default start")
+            start = surface.start()
     steps = _read(STEPS, first.pop("steps"), warnings) if "steps" in first else STEPS.default
     seed = _read(SEED, first.pop("seed"), warnings) if "seed" in first else SEED.default
 
@@ -124,7 +130,10 @@ def parse_view(query: str) -> tuple[View, list[str]]:
             values[key] = value
     step = None
     if "step" in values:
-        step = _read(Param("step", 0, 0, STEPS.high, kind=INT), values["step"], warnings)
+        if to_number(values["step"]) is None:
+            warnings.add(f"step={_show(values['step'])} is not a step number; starting at the beginning")
+        else:
+            step = _read(PLAYBACK_STEP, values["step"], warnings)
     lang = values.get("lang", "").strip()[:16]
     present = values.get("present", "").strip().lower() in {"1", "true", "yes", "on"}
     hide = tuple(sorted({h.strip()[:32] for h in values.get("hide", "").split(",") if h.strip()}))[:32]
@@ -198,8 +207,9 @@ def _read_run(text: str, warnings: _Warnings) -> Run | None:
     if "label" in settings:
         raw_label = settings.pop("label")
         label = clean_label(raw_label)
-        if label != raw_label.strip():
-            warnings.add(f"{where}label shortened to {MAX_LABEL_LENGTH} plain characters: {label!r}")
+        if label != " ".join(raw_label.split()):
+            warnings.add(f"{where}a label may have {MAX_LABEL_LENGTH} characters and none of "
+                         f"{''.join(sorted(LABEL_FORBIDDEN))}; using {label!r}")
     for key in settings:
         warnings.add(f"{where}unknown setting {_show(key)} was ignored")
     return Run.trusted(name, hyper, schedule_id, schedule_params, noise, label)

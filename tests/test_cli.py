@@ -1,0 +1,94 @@
+"""`python -m experiments`: run a link, write CSV and JSON, and fail cleanly (exit 2, no traceback) on bad input."""
+
+from __future__ import annotations
+
+import csv
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LINK = ("https://descent.lab/?surface=rosenbrock&a=1&b=100&start=-1.5,2&steps=50&seed=0"
+        "&opt=adam(lr=0.01,beta1=0.9)&opt=gd(lr=0.1)&opt=sgd(lr=0.001,noise=0.5,label=noisy)&step=12&lang=zh#plot")
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "experiments", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_valid_link_writes_csv_json_and_a_summary(tmp_path):
+    csv_path, json_path = tmp_path / "out.csv", tmp_path / "out.json"
+    done = cli(LINK, "--csv", str(csv_path), "--json", str(json_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+    with csv_path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["run", "optimizer", "label", "step", "x", "y", "loss", "grad_norm", "lr"]
+    body = rows[1:]
+    per_run = {run: sum(1 for row in body if row[0] == run) for run in ("0", "1", "2")}
+    # Adam and SGD live all 50 steps (51 points); GD with lr=0.1 leaves the box on step 3 (see test_runner).
+    assert per_run == {"0": 51, "1": 3, "2": 51}
+    assert len(body) == 105
+    assert all(math.isfinite(float(value)) for row in body for value in row[4:])
+    assert body[0][:4] == ["0", "adam", "adam lr=0.01", "0"] and body[0][4:6] == ["-1.5", "2.0"]
+    assert {row[2] for row in body if row[0] == "2"} == {"noisy"}
+
+    document = orjson.loads(json_path.read_bytes())
+    assert document["surface"] == "rosenbrock"
+    assert [r["optimizer"] for r in document["runs"]] == ["adam", "gd", "sgd"]
+    assert [r["diverged_at"] for r in document["runs"]] == [None, 3, None]
+    assert [len(r["x"]) for r in document["runs"]] == [51, 3, 51]
+    assert document["query"].startswith("surface=rosenbrock&a=1.0&b=100.0&start=-1.5,2.0&steps=50&seed=0&opt=")
+
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("adam lr=0.01") and "50 steps" in lines[0]
+    assert lines[1].startswith("gd lr=0.1") and "diverged at step 3" in lines[1]
+    assert lines[2].startswith("noisy")
+
+
+def test_bare_query_without_outputs_prints_the_summary_only(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "experiments", "surface=saddle&steps=20&opt=gd(lr=0.1)"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.strip().splitlines()) == 1 and "20 steps" in done.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("link", "expected"), [
+    ("surface=rosenbrock&opt=foo(lr=1)", "unknown optimizer 'foo'"),
+    ("https://descent.lab/?surface=rosenbrock&steps=abc&opt=gd(lr=0.01)", "steps='abc'"),
+    ("surface=rosenbrock&opt=gd(lr=50)", "lr"),
+])
+def test_a_link_with_problems_exits_2_with_a_message(tmp_path, link, expected):
+    csv_path = tmp_path / "out.csv"
+    done = cli(link, "--csv", str(csv_path))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "error" in done.stderr and expected in done.stderr
+    assert done.stdout == ""
+    assert not csv_path.exists()  # nothing is run or written for a link with problems
+
+
+@pytest.mark.parametrize("option", ["--csv", "--json"])
+@pytest.mark.parametrize("target", ["missing-directory/out", "."])
+def test_unwritable_output_exits_2_without_traceback(tmp_path, option, target):
+    done = cli("surface=saddle&steps=5&opt=gd(lr=0.1)", option, str(tmp_path / target))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "cannot write" in done.stderr
+
+
+def test_a_start_where_the_loss_overflows_is_refused_clearly(tmp_path):
+    # exp(3·999) overflows at (0, 1000): no run could keep even its start, so the link is refused with a reason.
+    done = cli("surface=crescent&start=0,1000&steps=10&opt=gd(lr=0.001)", "--json", str(tmp_path / "out.json"))
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 2
+    assert "overflows at start=0.0,1000.0" in done.stderr
+    assert not (tmp_path / "out.json").exists()
