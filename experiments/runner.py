@@ -105,27 +105,28 @@ def run(experiment: Experiment, *, batch: bool = True) -> Result:
     params_now = [start[g.rows] for g in stepped]
     history: list[np.ndarray] = [start]
     states = [g.state for g in stepped]
-    recorded = [{name: [g.state[name]] for name in g.optimizer.internals} for g in stepped]
-    plan = [(g.optimizer.update, g.rows, lr_table[:, g.rows], g.hyper) for g in stepped]
+    internals = [tuple(g.optimizer.internals) for g in stepped]
+    recorded = [[tuple(g.state[name] for name in names)] for g, names in zip(stepped, internals, strict=True)]
+    plan = [(g.optimizer.update, g.rows, lr_table[:, g.rows], g.hyper, recorded[k], internals[k])
+            for k, g in enumerate(stepped)]
     with np.errstate(all="ignore"):
         params = start
         for t in range(steps):
             grad = surface.gradient(params)
             if noise_table is not None:
                 grad = grad + noise_table[t]
-            for k, (update, rows, group_lr, hp) in enumerate(plan):
+            for k, (update, rows, group_lr, hp, series, names) in enumerate(plan):
                 params_now[k], state = update(grad[rows], states[k], params_now[k], group_lr[t], hp, surface)
                 states[k] = state
-                for name, series in recorded[k].items():
-                    series.append(state[name])
+                series.append(tuple([state[name] for name in names]))
             params = params_now[0] if len(plan) == 1 else np.concatenate(params_now)
             history.append(params)
             if (t + 1) % CHECK_EVERY == 0 and _all_gone(params):
                 break
         last = len(history) - 1
-        trajectory = np.stack(history)
-        for group, series in zip(stepped, recorded, strict=False):
-            group.records = {name: np.stack(values) for name, values in series.items()}
+        trajectory = _stack(history)
+        for group, series, names in zip(stepped, recorded, internals, strict=True):
+            group.records = {name: _stack([values[j] for values in series]) for j, name in enumerate(names)}
         loss = surface.value(trajectory)
         gradient = surface.gradient(trajectory)
         grad_norm = np.sqrt(gradient[..., 0] ** 2 + gradient[..., 1] ** 2)
