@@ -26,15 +26,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server():
-    """`python app.py` exactly as a user starts it, on 127.0.0.1 and a free port."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "app.py", "--port", str(port)], cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+def serve(command: list[str], url: str):
+    """Start a server process, wait until `url` answers, yield, then stop it. Fails with the server's output."""
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -43,11 +37,20 @@ def live_server():
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError(f"app did not start:\n{process.stdout.read()}") from None
+                raise RuntimeError(f"{command[0]} did not start:\n{process.stdout.read()}") from None
             time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """`python app.py` exactly as a user starts it, on 127.0.0.1 and a free port."""
+    port = _free_port()
+    yield from serve([sys.executable, "app.py", "--port", str(port)], f"http://127.0.0.1:{port}")
 
 
 @pytest.fixture(scope="session")

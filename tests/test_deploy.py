@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from experiments.limits import MAX_QUERY_LENGTH
-from tests.conftest import ROOT, _free_port
+from tests.conftest import _free_port, serve
 
 
 @pytest.fixture(scope="module")
 def gunicorn_url():
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen([str(gunicorn), "app:server", "-w", "2", "-b", f"127.0.0.1:{port}"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"gunicorn did not start:\n{process.stdout.read()}") from None
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    yield from serve([str(gunicorn), "app:server", "-w", "2", "-b", f"127.0.0.1:{port}"], f"http://127.0.0.1:{port}/")
 
 
 def test_gunicorn_serves_the_page(gunicorn_url):
