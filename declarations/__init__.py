@@ -42,10 +42,6 @@ class Param:
         if self.kind == CHOICE:
             assert self.default in self.choices, self
 
-    @property
-    def display(self) -> str:
-        return self.label or self.name
-
     def check(self, value: object) -> float | int | bool | str:
         """Validate a Python value exactly (raises ValueError); used by the Python API."""
         coerced, problem = self.coerce(value)

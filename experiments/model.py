@@ -139,11 +139,6 @@ class Experiment:
     def make_surface(self) -> Surface:
         return get_surface(self.surface, **self.surface_params)
 
-    def replace(self, **changes: Any) -> Experiment:
-        values = {"surface": self.surface, "surface_params": self.surface_params, "start": self.start,
-                  "steps": self.steps, "seed": self.seed, "runs": self.runs, **changes}
-        return Experiment.trusted(**values)
-
 
 # Names a surface or a run may not use for its own parameters: they are already keys of the link.
 RESERVED_TOP_LEVEL = {"surface", "start", "steps", "seed", "opt", "step", "lang", "present", "hide", "lesson"}

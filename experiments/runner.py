@@ -123,7 +123,6 @@ def run(experiment: Experiment, *, batch: bool = True) -> Result:
             history.append(params)
             if (t + 1) % CHECK_EVERY == 0 and _all_gone(params):
                 break
-        last = len(history) - 1
         trajectory = _stack(history)
         for group, series, names in zip(stepped, recorded, internals, strict=True):
             group.records = {name: _stack([values[j] for values in series]) for j, name in enumerate(names)}
@@ -138,8 +137,6 @@ def run(experiment: Experiment, *, batch: bool = True) -> Result:
             row = group.rows.start + offset
             gone = np.flatnonzero(bad[:, row])
             diverged_at = int(gone[0]) if gone.size else None
-            if diverged_at is None and last < steps:  # cannot happen: the loop only stops when all are gone
-                raise AssertionError("loop stopped early with a live run")
             end = diverged_at if diverged_at is not None else steps + 1
             results[i] = RunResult(
                 run=runs[i],

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote
 
-from declarations import BOOL, CHOICE, INT, Param, to_number
+from declarations import INT, Param, to_number
 from experiments.limits import MAX_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RUNS, MAX_WARNINGS, START_LIMIT
 from experiments.model import LABEL_FORBIDDEN, NOISE, SEED, STEPS, Experiment, Run, clean_label, finite_at
 from optimizers import OPTIMIZERS, SCHEDULES
@@ -258,4 +258,4 @@ def _show(text: str, limit: int = 24) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-__all__ = ["BOOL", "CHOICE", "View", "parse", "parse_view", "query_of", "run_text", "to_query"]
+__all__ = ["View", "parse", "parse_view", "query_of", "run_text", "to_query"]

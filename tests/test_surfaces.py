@@ -103,11 +103,7 @@ def test_gradient_matches_finite_differences(surface_id, settings):
     numeric, h = _central_differences(surface.value, points)
     exact = surface.gradient(points)
     scale = np.max(np.abs(surface.value(points)))
-    bound = RTOL * np.abs(exact) + NOISE * EPS * scale / h
-    worst = np.unravel_index(np.argmax(np.abs(numeric - exact) / bound), exact.shape)
-    assert np.all(np.abs(numeric - exact) <= bound), (
-        f"at {points[worst[0]]}: analytic {exact[worst]!r}, finite difference {numeric[worst]!r}"
-    )
+    _assert_within(numeric, exact, RTOL * np.abs(exact) + NOISE * EPS * scale / h, points)
 
 
 @pytest.mark.parametrize(("surface_id", "settings"), CASES, ids=CASE_IDS)
@@ -118,7 +114,11 @@ def test_hessian_matches_finite_differences_of_gradient(surface_id, settings):
     exact = surface.hessian(points)
     assert np.array_equal(exact, np.swapaxes(exact, -1, -2))
     scale = np.max(np.abs(surface.gradient(points)))
-    bound = RTOL * np.abs(exact) + NOISE * EPS * scale / h[:, None, :]
+    _assert_within(numeric, exact, RTOL * np.abs(exact) + NOISE * EPS * scale / h[:, None, :], points)
+
+
+def _assert_within(numeric, exact, bound, points):
+    """Finite differences agree with the analytic derivative within `bound`; name the worst point if not."""
     worst = np.unravel_index(np.argmax(np.abs(numeric - exact) / bound), exact.shape)
     assert np.all(np.abs(numeric - exact) <= bound), (
         f"at {points[worst[0]]}, entry {worst[1:]}: analytic {exact[worst]!r}, finite difference {numeric[worst]!r}"
