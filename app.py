@@ -7,31 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from dash import Dash, html
-
-from optimizers import OPTIMIZERS, SCHEDULES
-from surfaces import SURFACES
-
-
-def create_app() -> Dash:
-    # serve_locally: every script and stylesheet comes from this server, so a classroom without internet works.
-    app = Dash(__name__, title="Descent Lab", serve_locally=True)
-    app.layout = html.Main(
-        [
-            html.H1("Descent Lab"),
-            html.P("Watch gradient-based optimizers move across 2-D loss surfaces."),
-            html.H2("Surfaces"),
-            html.Ul([html.Li([html.Code(s.id), f" {s.title}: {s.formula}"], id=f"surface-{s.id}")
-                     for s in SURFACES.values()], id="surfaces"),
-            html.H2("Optimizers"),
-            html.Ul([html.Li([html.Code(o.id), f" {o.title}"], id=f"optimizer-{o.id}") for o in OPTIMIZERS.values()],
-                    id="optimizers"),
-            html.H2("Schedules"),
-            html.Ul([html.Li([html.Code(s.id), f" {s.formula}"]) for s in SCHEDULES.values()], id="schedules"),
-        ]
-    )
-    return app
-
+from ui import create_app
 
 app = create_app()
 server = app.server

@@ -1,0 +1,334 @@
+/* Descent Lab's browser-side player.
+ *
+ * The server sends each result once, inside the two figures. This file reads the drawn points back out of them
+ * and plays them with no request per frame: every frame rewrites the SVG of the run paths and heads on the
+ * contour and of the cursors and heads on the curves. Plotly's own update calls cost 20–60 ms a frame on these
+ * figures; writing the few SVG attributes directly costs about one. It also turns a click on the contour into
+ * the exact point under the cursor (Plotly reports the nearest grid node), and adds an SVG download button to
+ * the modebar.
+ */
+(function () {
+  "use strict";
+
+  var lab = (window.descentLab = window.descentLab || {});
+  var SECONDS_AT_1X = 8; // a whole run plays in about this long at speed ×1 …
+  var MIN_STEPS_PER_SECOND = 5; // … but never slower than this, so short runs don't crawl
+  var DTYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array, i2: Int16Array, u1: Uint8Array,
+                 i1: Int8Array, u2: Uint16Array, u4: Uint32Array };
+
+  var player = (lab.player = {
+    steps: 0, step: 0, playing: false, speed: 1, runs: [], rows: [], expected: null, lastTime: 0, carry: 0,
+    frames: 0, query: "", retries: 0,
+  });
+
+  function noUpdate() {
+    return window.dash_clientside ? window.dash_clientside.no_update : undefined;
+  }
+
+  /* A plotly typed-array spec ({dtype, bdata}) or a plain array, as a typed array. */
+  function decode(value) {
+    if (value && typeof value === "object" && typeof value.bdata === "string") {
+      var binary = atob(value.bdata);
+      var bytes = new Uint8Array(binary.length);
+      for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      return new (DTYPES[value.dtype] || Float64Array)(bytes.buffer);
+    }
+    return Float64Array.from(value || []);
+  }
+  lab.decode = decode;
+
+  function graph(id) {
+    var root = document.getElementById(id);
+    var gd = root && root.querySelector(".js-plotly-plot");
+    return gd && gd._fullLayout && gd.data ? gd : null;
+  }
+
+  /* Last index i with steps[i] <= step: the drawn point a run shows at a playback step. */
+  function position(steps, step) {
+    var low = 0, high = steps.length - 1;
+    if (high < 0) return -1;
+    if (step >= steps[high]) return high;
+    while (low < high) {
+      var mid = (low + high + 1) >> 1;
+      if (steps[mid] <= step) low = mid; else high = mid - 1;
+    }
+    return low;
+  }
+  lab.position = position;
+
+  lab.load = function (playback, contour, curves) {
+    if (!playback || !contour || !curves || !contour.data) return noUpdate();
+    var runs = [], rows = [], rowIndex = {};
+    contour.data.forEach(function (trace) {
+      var meta = trace.meta || {};
+      if (meta.role === "path") runs[meta.run] = { x: decode(trace.x), y: decode(trace.y) };
+    });
+    curves.data.forEach(function (trace) {
+      var meta = trace.meta || {};
+      if (meta.role !== "curve") return;
+      if (!(meta.row in rowIndex)) {
+        rowIndex[meta.row] = rows.length;
+        rows.push({ key: meta.row, values: [] });
+      }
+      rows[rowIndex[meta.row]].values[meta.run] = decode(trace.y);
+      if (runs[meta.run] && !runs[meta.run].steps) runs[meta.run].steps = decode(trace.x);
+    });
+    player.runs = runs;
+    player.rows = rows;
+    player.steps = playback.steps;
+    player.query = playback.query;
+    player.expected = { contour: contour.data.length, curves: curves.data.length };
+    if (playback.query && window.location.search.slice(1) !== playback.query) {
+      window.history.replaceState(window.history.state, "", "?" + playback.query + window.location.hash);
+    }
+    var scrub = document.getElementById("scrub");
+    if (scrub) scrub.max = String(playback.steps);
+    // A fresh result draws itself progressively from the start.
+    seek(0);
+    play();
+    return playback.query;
+  };
+
+  function seek(step) {
+    player.step = Math.max(0, Math.min(player.steps, Math.round(step)));
+    var scrub = document.getElementById("scrub");
+    if (scrub && Number(scrub.value) !== player.step) scrub.value = String(player.step);
+    var readout = document.getElementById("step-readout");
+    if (readout) readout.textContent = "step " + player.step.toLocaleString("en") + " / " +
+      player.steps.toLocaleString("en");
+    draw();
+  }
+  lab.seek = function (step) { pause(); seek(step); };
+
+  /* The SVG groups plotly drew for each trace, by the trace's meta role (d3 keeps the trace on each group). */
+  function traceGroups(gd) {
+    var groups = [];
+    gd.querySelectorAll(".scatterlayer .trace").forEach(function (group) {
+      var cd = group.__data__, trace = cd && cd[0] && cd[0].trace;
+      if (trace && trace.meta) groups.push({ group: group, trace: trace, meta: trace.meta });
+    });
+    return groups;
+  }
+
+  function axesOf(gd, trace) {
+    var plot = gd._fullLayout._plots[(trace.xaxis || "x") + (trace.yaxis || "y")];
+    return plot && { x: plot.xaxis, y: plot.yaxis };
+  }
+
+  /* An SVG path through points 0 … end−1, in the pixels of the trace's subplot; non-plottable points (a zero
+   * on a log axis) break the line. */
+  function polyline(xs, ys, end, axes) {
+    var parts = [], pen = "M";
+    for (var i = 0; i < end; i++) {
+      var px = axes.x.c2p(xs[i]), py = axes.y.c2p(ys[i]);
+      if (!isFinite(px) || !isFinite(py)) { pen = "M"; continue; }
+      parts.push(pen + px.toFixed(1) + "," + py.toFixed(1));
+      pen = "L";
+    }
+    return parts.join("") || "M0,0";
+  }
+
+  function moveMarkers(group, xs, ys, axes) {
+    group.querySelectorAll(".points path.point").forEach(function (point, index) {
+      var px = axes.x.c2p(xs[index]), py = axes.y.c2p(ys[index]);
+      if (isFinite(px) && isFinite(py)) {
+        point.setAttribute("transform", "translate(" + px.toFixed(1) + "," + py.toFixed(1) + ")");
+        point.style.display = "";
+      } else {
+        point.style.display = "none";
+      }
+    });
+  }
+
+  /* Draw the current step by writing the SVG that plotly drew: the run paths up to the step, the heads, the
+   * curve cursors. About a millisecond a frame, and the landscape is never touched. Plotly keeps the whole
+   * trajectories as data (hover, export, tests read them); after plotly redraws (zoom, resize, a new result)
+   * the afterplot hook below writes the step again. */
+  function draw() {
+    var contour = graph("contour"), curves = graph("curves");
+    if (!contour || !curves || !player.expected || contour.data.length !== player.expected.contour ||
+        curves.data.length !== player.expected.curves) {
+      // The figures have not reached the page yet: look again shortly (for up to about ten seconds).
+      if (player.retries++ < 600) window.requestAnimationFrame(function () { if (!player.playing) draw(); });
+      return false;
+    }
+    player.retries = 0;
+    hook(contour);
+    hook(curves);
+    var step = player.step;
+    var positions = player.runs.map(function (run) { return position(run.steps, step); });
+    traceGroups(contour).forEach(function (item) {
+      var role = item.meta.role, axes = axesOf(contour, item.trace);
+      if (role === "path") {
+        var run = player.runs[item.meta.run], end = positions[item.meta.run] + 1;
+        var line = item.group.querySelector("path.js-line");
+        if (line) line.setAttribute("d", polyline(run.x, run.y, end, axes));
+        item.group.querySelectorAll(".points path.point").forEach(function (point) {
+          var datum = point.__data__;
+          point.style.display = datum && datum.i !== undefined && datum.i >= end ? "none" : "";
+        });
+      } else if (role === "heads") {
+        moveMarkers(item.group,
+          player.runs.map(function (run, r) { return run.x[positions[r]]; }),
+          player.runs.map(function (run, r) { return run.y[positions[r]]; }), axes);
+      }
+    });
+    traceGroups(curves).forEach(function (item) {
+      var role = item.meta.role, axes = axesOf(curves, item.trace);
+      var row = player.rows.filter(function (r) { return r.key === item.meta.row; })[0];
+      if (!row || !axes) return;
+      if (role === "curve-heads") {
+        moveMarkers(item.group,
+          player.runs.map(function (run, r) { return run.steps[positions[r]]; }),
+          player.runs.map(function (run, r) { return row.values[r][positions[r]]; }), axes);
+      } else if (role === "cursor") {
+        var line = item.group.querySelector("path.js-line");
+        var px = axes.x.c2p(step);
+        if (line && isFinite(px)) line.setAttribute("d", "M" + px.toFixed(1) + ",0V" + axes.y._length.toFixed(1));
+      }
+    });
+    player.frames += 1;
+    return true;
+  }
+  lab.draw = draw;
+
+  /* Plotly redraws its SVG after a zoom, a resize or a new figure; write the current step again afterwards. */
+  function hook(gd) {
+    if (gd._descentHooked || typeof gd.on !== "function") return;
+    gd._descentHooked = true;
+    gd.on("plotly_afterplot", function () { window.requestAnimationFrame(draw); });
+    if (gd.closest("#contour")) attachClick(gd);
+  }
+
+  function rate() {
+    return Math.max(player.steps / SECONDS_AT_1X, MIN_STEPS_PER_SECOND) * player.speed;
+  }
+
+  function tick(now) {
+    if (!player.playing) return;
+    var elapsed = Math.min((now - player.lastTime) / 1000, 0.25);
+    player.lastTime = now;
+    player.carry += elapsed * rate();
+    var whole = Math.floor(player.carry);
+    if (whole > 0) {
+      player.carry -= whole;
+      seek(player.step + whole);
+    }
+    if (player.step >= player.steps) { pause(); return; }
+    window.requestAnimationFrame(tick);
+  }
+
+  function play() {
+    if (player.step >= player.steps) seek(0);
+    player.playing = true;
+    player.carry = 0;
+    player.lastTime = performance.now();
+    setPlayButton();
+    window.requestAnimationFrame(tick);
+  }
+
+  function pause() {
+    player.playing = false;
+    setPlayButton();
+  }
+  lab.play = play;
+  lab.pause = pause;
+
+  function setPlayButton() {
+    var button = document.getElementById("play");
+    if (!button) return;
+    button.setAttribute("aria-pressed", player.playing ? "true" : "false");
+    button.title = player.playing ? "pause (space)" : "play (space)";
+    button.setAttribute("aria-label", button.title);
+  }
+
+  function toggle() { if (player.playing) pause(); else play(); }
+  function stepBy(delta) { pause(); seek(player.step + delta); }
+
+  var ACTIONS = {
+    "play": toggle,
+    "step-back": function () { stepBy(-1); },
+    "step-forward": function () { stepBy(1); },
+    "to-start": function () { pause(); seek(0); },
+    "to-end": function () { pause(); seek(player.steps); },
+  };
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button");
+    if (button && ACTIONS[button.id]) ACTIONS[button.id]();
+  });
+
+  document.addEventListener("input", function (event) {
+    if (event.target.id === "scrub") { pause(); seek(Number(event.target.value)); }
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "speed") { player.speed = Number(event.target.value) || 1; }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) ||
+                            (target.closest && target.closest(".dash-dropdown")));
+    if (typing || event.altKey || event.ctrlKey || event.metaKey) return;
+    var big = event.shiftKey ? 10 : 1;
+    if (event.key === " " || event.code === "Space") { event.preventDefault(); toggle(); }
+    else if (event.key === "ArrowRight") { event.preventDefault(); stepBy(big); }
+    else if (event.key === "ArrowLeft") { event.preventDefault(); stepBy(-big); }
+    else if (event.key === "Home") { event.preventDefault(); ACTIONS["to-start"](); }
+    else if (event.key === "End") { event.preventDefault(); ACTIONS["to-end"](); }
+  });
+
+  /* A click anywhere on the contour sets the start to the point under the cursor. Plotly's click event names
+   * the nearest grid node, so the position is recomputed from the mouse event and the axes. */
+  function attachClick(gd) {
+    if (gd._descentClick || typeof gd.on !== "function") return;
+    gd._descentClick = true;
+    gd.on("plotly_click", function (click) {
+      var event = click && click.event;
+      var layout = gd._fullLayout;
+      if (!event || !layout) return;
+      var xa = layout.xaxis, ya = layout.yaxis, box = gd.getBoundingClientRect();
+      var x = xa.p2d(event.clientX - box.left - xa._offset);
+      var y = ya.p2d(event.clientY - box.top - ya._offset);
+      if (!isFinite(x) || !isFinite(y)) return;
+      window.dash_clientside.set_props("click-start", {
+        data: { x: roundTo(x, xa.range), y: roundTo(y, ya.range), at: Date.now() },
+      });
+    });
+  }
+  lab.attachClick = attachClick;
+
+  /* Round to about a thousandth of the visible span, so links stay short and the point is still exact
+   * to the pixel. */
+  function roundTo(value, range) {
+    var span = Math.abs(range[1] - range[0]) || 1;
+    var unit = Math.pow(10, Math.floor(Math.log10(span)) - 3);
+    return Number((Math.round(value / unit) * unit).toPrecision(12));
+  }
+
+  lab.syncLr = function (sliderValue, fieldValue) {
+    var context = window.dash_clientside.callback_context;
+    var fromSlider = context.triggered.some(function (t) { return t.prop_id.indexOf("lr-slider") >= 0; });
+    if (fromSlider && typeof sliderValue === "number") {
+      return [noUpdate(), Number(Math.pow(10, sliderValue).toPrecision(3))];
+    }
+    if (typeof fieldValue === "number" && fieldValue > 0) return [Math.log10(fieldValue), noUpdate()];
+    return [noUpdate(), noUpdate()];
+  };
+
+  var DOWNLOAD_ICON = {
+    width: 1000, height: 1000,
+    path: "M430 80h140v420h150L500 740 280 500h150z M120 660h120v140h520V660h120v260H120z",
+    transform: "matrix(1 0 0 -1 0 1000)",
+  };
+
+  lab.graphConfig = function (config) {
+    return Object.assign({}, config, {
+      modeBarButtonsToAdd: [{
+        name: "download-svg", title: "Download plot as an SVG", icon: DOWNLOAD_ICON,
+        click: function (gd) { window.Plotly.downloadImage(gd, { format: "svg", filename: "descent-lab" }); },
+      }],
+    });
+  };
+})();

@@ -1,0 +1,32 @@
+"""The Dash app: layout, figure builders, callbacks. The only package that imports dash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dash import Dash
+
+from ui.callbacks import register
+from ui.layout import page
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+def create_app() -> Dash:
+    # serve_locally: every script and stylesheet comes from this server, so a classroom without internet works.
+    app = Dash(__name__, title="Descent Lab", serve_locally=True, assets_folder=str(ASSETS),
+               update_title=None)
+    app.layout = page()
+    register(app)
+
+    @app.server.after_request
+    def _headers(response):
+        # Links carry the whole experiment; don't repeat them in every request's Referer header.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,245 @@
+"""Callbacks. One server callback turns any edit into the next canonical query; one runs the experiment and sends
+the result once. Playback runs in the browser (assets/player.js) with no request per frame."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dash import ALL, MATCH, Input, Output, Patch, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+
+from experiments.runner import run
+from experiments.url import parse, to_query
+from ui.controls import run_card, surface_fields
+from ui.figures import (
+    REACHED_TOLERANCE,
+    Summary,
+    contour_figure,
+    curves_figure,
+    drawn,
+    summaries,
+    surface_key,
+)
+from ui.state import Controls, edit, structure
+from ui.theme import run_style
+
+RESULT_CACHE_SIZE = 32  # rendered results kept per worker, keyed by the canonical query
+
+
+def register(app) -> None:
+    app.callback(
+        Output("query", "data"), Output("runs", "children"), Output("surface-params", "children"),
+        Output("surface", "value"), Output("steps", "value"), Output("seed", "value"),
+        Output("start-x", "value"), Output("start-y", "value"), Output("messages", "children"),
+        Input("url", "search"), Input("surface", "value"),
+        Input({"type": "surface-param", "name": ALL}, "value"),
+        Input("steps", "value"), Input("seed", "value"), Input("start-x", "value"), Input("start-y", "value"),
+        Input("click-start", "data"),
+        Input({"type": "run-field", "run": ALL, "field": ALL}, "value"),
+        Input("add-run", "n_clicks"),
+        Input({"type": "run-remove", "run": ALL}, "n_clicks"),
+        Input({"type": "run-duplicate", "run": ALL}, "n_clicks"),
+        State("query", "data"),
+    )(on_edit)
+
+    app.callback(
+        Output("contour", "figure"), Output("curves", "figure"), Output("results", "children"),
+        Output("status", "children"), Output("drawn", "data"), Output("playback", "data"),
+        Input("query", "data"), State("drawn", "data"),
+    )(on_query)
+
+    # The learning rate's slider (log10) and its typed field stay in step, in the browser.
+    app.clientside_callback(
+        "function(s, v) { return window.descentLab.syncLr(s, v); }",
+        Output({"type": "lr-slider", "run": MATCH}, "value"),
+        Output({"type": "run-field", "run": MATCH, "field": "lr"}, "value"),
+        Input({"type": "lr-slider", "run": MATCH}, "value"),
+        Input({"type": "run-field", "run": MATCH, "field": "lr"}, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        "function(playback, contour, curves) { return window.descentLab.load(playback, contour, curves); }",
+        Output("player-ready", "data"),
+        Input("playback", "data"), State("contour", "figure"), State("curves", "figure"),
+        prevent_initial_call=True,
+    )
+    # The modebar's extra SVG button holds a function, which only a clientside callback can put in a config.
+    app.clientside_callback(
+        "function(_, a, b) { return [window.descentLab.graphConfig(a), window.descentLab.graphConfig(b)]; }",
+        Output("contour", "config"), Output("curves", "config"),
+        Input("url", "pathname"), State("contour", "config"), State("curves", "config"),
+    )
+
+
+# -- edits -----------------------------------------------------------------------------------------------------
+
+def on_edit(search, surface, surface_values, steps, seed, start_x, start_y, click, run_values, add_clicks,
+            remove_clicks, duplicate_clicks, query):
+    fired = ctx.triggered_prop_ids
+    if not query or "url.search" in fired:
+        experiment, messages = parse(search or "")
+        return _outputs(experiment, messages, rebuild=True, surface=True)
+
+    current, _ = parse(query)
+    action = _action(fired, click)
+    controls = Controls(
+        surface=surface,
+        surface_values={item["id"]["name"]: _value(value) for item, value in zip(ctx.inputs_list[2], surface_values,
+                                                                                    strict=True)},
+        steps=_value(steps), seed=_value(seed), start=(_value(start_x), _value(start_y)),
+        runs=_runs(ctx.inputs_list[8], run_values),
+    )
+    experiment, messages = edit(current, controls, action)
+    if to_query(experiment) == query and not messages:
+        if action or _shown(controls) != _shown_of(experiment):
+            return _outputs(experiment, messages, rebuild=False, surface=False)
+        raise PreventUpdate
+    rebuild = structure(experiment) != structure(current) or bool(messages)
+    return _outputs(experiment, messages, rebuild=rebuild, surface=experiment.surface != current.surface)
+
+
+def _action(fired: dict, click) -> tuple:
+    for prop_id, component in fired.items():
+        value = next((t["value"] for t in ctx.triggered if t["prop_id"] == prop_id), None)
+        if prop_id == "add-run.n_clicks" and value:
+            return ("add",)
+        if isinstance(component, dict) and component.get("type") in ("run-remove", "run-duplicate") and value:
+            return (component["type"].removeprefix("run-"), int(component["run"]))
+        if prop_id == "click-start.data" and click:
+            return ("start", float(click["x"]), float(click["y"]))
+        if prop_id == "surface.value":
+            return ("surface",)
+    return ()
+
+
+def _value(raw):
+    """A control's value as the editor takes it: checklists become booleans, empty fields None."""
+    if isinstance(raw, list):
+        return bool(raw)
+    if raw is None or (isinstance(raw, str) and not raw.strip() and raw != ""):
+        return None
+    return raw
+
+
+def _runs(items: list[dict], values: list) -> list[dict]:
+    runs: dict[int, dict] = {}
+    for item, value in zip(items, values, strict=True):
+        runs.setdefault(int(item["id"]["run"]), {})[item["id"]["field"]] = _value(value)
+    return [runs[i] for i in sorted(runs)]
+
+
+def _shown(controls: Controls) -> tuple:
+    return (controls.steps, controls.seed, *controls.start)
+
+
+def _shown_of(experiment) -> tuple:
+    return (experiment.steps, experiment.seed, *experiment.start)
+
+
+def _outputs(experiment, messages: list[str], *, rebuild: bool, surface: bool):
+    runs = [run_card(i, r) for i, r in enumerate(experiment.runs)] if rebuild else no_update
+    fields = surface_fields(experiment) if rebuild or surface else no_update
+    notes = [html.Li(m) for m in messages]
+    return (to_query(experiment), runs, fields, experiment.surface, experiment.steps, experiment.seed,
+            experiment.start[0], experiment.start[1], html.Ul(notes) if notes else None)
+
+
+# -- results ---------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rendered:
+    """Everything the page needs from one result, small enough to keep: figures hold decimated float32."""
+
+    landscape_key: str
+    landscape_traces: int  # how many of the contour figure's traces draw the landscape (the start is the last)
+    contour: dict
+    curves: dict
+    summaries: list[Summary]
+    steps: int
+    runs: int
+    seconds: float
+    drawn_points: list[int]
+
+
+@lru_cache(maxsize=RESULT_CACHE_SIZE)
+def render(query: str) -> Rendered:
+    experiment, _ = parse(query)
+    began = time.perf_counter()
+    result = run(experiment)
+    seconds = time.perf_counter() - began
+    picked = drawn(result)
+    contour = contour_figure(result, picked)
+    return Rendered(
+        landscape_key=surface_key(experiment.surface, experiment.surface_params),
+        landscape_traces=len(contour["data"]) - len(experiment.runs) - 2, contour=contour,
+        curves=curves_figure(result, picked), summaries=summaries(result), steps=experiment.steps,
+        runs=len(experiment.runs), seconds=seconds, drawn_points=[len(p) for p in picked],
+    )
+
+
+def on_query(query, previous):
+    if not query:
+        raise PreventUpdate
+    try:
+        rendered = render(query)
+    except Exception:  # a bug must not leave the page with a 500 and a stuck spinner
+        logging.getLogger(__name__).exception("computing %s failed", query)
+        return (no_update, no_update, no_update, "this experiment could not be computed; the error was logged",
+                no_update, no_update)
+    traces = rendered.contour["data"]
+    if previous and previous.get("landscape") == rendered.landscape_key:
+        # Same surface: leave the landscape where it is and replace only the start marker and the run traces.
+        contour = Patch()
+        first = rendered.landscape_traces
+        contour["data"][first - 1] = traces[first - 1]
+        old, new = previous["traces"], len(traces)
+        for index in range(first, min(old, new)):
+            contour["data"][index] = traces[index]
+        for index in range(old, new):
+            contour["data"].append(traces[index])
+        for index in reversed(range(new, old)):
+            del contour["data"][index]
+    else:
+        contour = rendered.contour
+    diverged = sum(s.diverged_at is not None for s in rendered.summaries)
+    status = f"{rendered.runs} runs × {rendered.steps:,} steps in {rendered.seconds * 1000:.0f} ms"
+    if diverged:
+        status += f" · {diverged} diverged"
+    playback = {"query": query, "steps": rendered.steps, "runs": rendered.runs}
+    return (contour, rendered.curves, results_table(rendered.summaries), status,
+            {"landscape": rendered.landscape_key, "traces": len(traces)}, playback)
+
+
+def results_table(rows: list[Summary]) -> html.Table:
+    head = html.Tr([html.Th(""), html.Th("run"), html.Th("final loss"), html.Th("distance to nearest minimum"),
+                    html.Th(f"reached (≤ {REACHED_TOLERANCE:g}) at step"), html.Th("end")])
+    body = []
+    for row in rows:
+        style = run_style(row.index)
+        end = (f"diverged at step {row.diverged_at}" if row.diverged_at is not None
+               else f"{row.steps_run:,} steps")
+        body.append(html.Tr([
+            html.Td(style.glyph, style={"color": style.color}, className="glyph"),
+            html.Td(row.name), html.Td(_number(row.final_loss)),
+            html.Td("—" if row.distance is None else _number(row.distance)),
+            html.Td("—" if row.reached_at is None else f"{row.reached_at:,}"),
+            html.Td(end, className="diverged" if row.diverged_at is not None else None),
+        ], id={"type": "result-row", "run": row.index}))
+    return html.Table([html.Thead(head), html.Tbody(body)], className="results-table")
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def payload_bytes(outputs) -> int:
+    """Bytes of JSON a callback's outputs take (what the benchmark reports)."""
+    from plotly.io.json import to_json_plotly
+
+    return len(to_json_plotly([o for o in outputs if o is not no_update]).encode())
+
+
+__all__ = ["Rendered", "payload_bytes", "register", "render", "results_table"]

@@ -1,0 +1,119 @@
+"""Controls generated from the declarations: one Param becomes one control, with its help as the hover text."""
+
+from __future__ import annotations
+
+import math
+
+from dash import dcc, html
+
+from declarations import BOOL, CHOICE, FLOAT, INT, Param
+from experiments.model import NOISE, SEED, STEPS, Experiment, Run
+from optimizers import OPTIMIZERS, SCHEDULES
+from surfaces import SURFACES
+from ui.state import control_value
+from ui.theme import run_style
+
+
+def field_id(run: int, name: str) -> dict:
+    return {"type": "run-field", "run": run, "field": name}
+
+
+def param_control(param: Param, value: object, control_id: dict | str, *, compact: bool = False) -> html.Div:
+    """A labelled control for one declared parameter. Numbers are typed (committed on Enter or leaving the
+    field); the range and the help text show on hover."""
+    label = param.label or param.name
+    tip = param.help
+    if param.kind in (FLOAT, INT):
+        tip = f"{param.help} ({param.format(param.low)} … {param.format(param.high)})".strip()
+        control = dcc.Input(id=control_id, type="number", value=control_value(param, value), min=param.low,
+                            max=param.high, step=1 if param.kind == INT else "any", debounce=True,
+                            className="number", required=True)
+    elif param.kind == BOOL:
+        control = dcc.Checklist(id=control_id, options=[{"label": "", "value": "on"}],
+                                value=control_value(param, value), className="switch")
+    elif param.kind == CHOICE:
+        control = dcc.Dropdown(id=control_id, options=list(param.choices), value=value, clearable=False,
+                               searchable=False, className="choice")
+    else:  # pragma: no cover - every declared kind is handled above
+        raise ValueError(param.kind)
+    return html.Label([html.Span(label, className="name"), control], title=tip,
+                      className="field compact" if compact else "field")
+
+
+def lr_control(run_index: int, run: Run) -> html.Div:
+    """The learning rate: a log slider for sweeping, and a typed field for an exact value."""
+    param = OPTIMIZERS[run.optimizer].params[0]
+    low, high = math.log10(param.low), math.log10(param.high)
+    marks = {k: {"label": f"1e{k}"} for k in range(math.ceil(low), math.floor(high) + 1) if k % 4 == 0}
+    slider = dcc.Slider(id={"type": "lr-slider", "run": run_index}, min=low, max=high, step=0.01,
+                        value=math.log10(run.lr), marks=marks, allow_direct_input=False, updatemode="mouseup",
+                        className="lr-slider")
+    field = dcc.Input(id=field_id(run_index, "lr"), type="number", value=run.lr, min=param.low, max=param.high,
+                      step="any", debounce=True, className="number", required=True)
+    return html.Div([html.Span("lr", className="name", title=param.help), slider, field], className="lr-row",
+                    title=f"{param.help} ({param.format(param.low)} … {param.format(param.high)})")
+
+
+def run_card(index: int, run: Run) -> html.Div:
+    opt = OPTIMIZERS[run.optimizer]
+    style = run_style(index)
+    schedule = SCHEDULES[run.schedule]
+    header = html.Div([
+        html.Span(style.glyph, className="glyph", style={"color": style.color}, title=f"run {index + 1}"),
+        dcc.Dropdown(id=field_id(index, "optimizer"), options=[{"label": o.title, "value": o.id}
+                                                                  for o in OPTIMIZERS.values()],
+                     value=run.optimizer, clearable=False, className="optimizer"),
+        html.Button(id={"type": "run-duplicate", "run": index}, className="icon i-duplicate",
+                    title="duplicate this run", **{"aria-label": "duplicate this run"}),
+        html.Button(id={"type": "run-remove", "run": index}, className="icon i-remove", title="remove this run",
+                    **{"aria-label": "remove this run"}),
+    ], className="run-header")
+    hyper = [param_control(p, run.hyper[p.name], field_id(index, p.name), compact=True) for p in opt.params[1:]]
+    schedule_fields = [param_control(p, run.schedule_params[p.name], field_id(index, p.name), compact=True)
+                       for p in schedule.params]
+    return html.Div([
+        header,
+        lr_control(index, run),
+        html.Div(hyper, className="grid"),
+        html.Div([
+            html.Label([html.Span("schedule", className="name"),
+                        dcc.Dropdown(id=field_id(index, "schedule"), options=list(SCHEDULES), value=run.schedule,
+                                     clearable=False, className="choice")],
+                       className="field compact", title=schedule.formula),
+            param_control(NOISE, run.noise, field_id(index, "noise"), compact=True),
+            *schedule_fields,
+            html.Label([html.Span("label", className="name"),
+                        dcc.Input(id=field_id(index, "label"), type="text", value=run.label, debounce=True,
+                                  maxLength=40, placeholder=run.name, className="text")],
+                       className="field compact", title="a name for this run in the legend and the table"),
+        ], className="grid"),
+        html.Details([html.Summary("update rule"), html.Pre(opt.equations, className="equations"),
+                      html.Div(opt.torch and f"PyTorch: {opt.torch}", className="reference"),
+                      html.Div(opt.reference, className="reference")], className="rule"),
+    ], className="run-card", style={"borderLeftColor": style.color}, id={"type": "run-card", "run": index})
+
+
+def surface_fields(experiment: Experiment) -> list:
+    cls = SURFACES[experiment.surface]
+    fields = [param_control(p, experiment.surface_params[p.name], {"type": "surface-param", "name": p.name},
+                            compact=True) for p in cls.params]
+    return [*fields, html.Div([html.Code(cls.formula)], className="formula", title=cls.about)]
+
+
+def experiment_fields(experiment: Experiment) -> list:
+    """Steps, seed and start: fixed components whose values the edit callback keeps canonical."""
+    return [
+        param_control(STEPS, experiment.steps, "steps", compact=True),
+        param_control(SEED, experiment.seed, "seed", compact=True),
+        html.Label([html.Span("start", className="name"),
+                    dcc.Input(id="start-x", type="number", value=experiment.start[0], step="any", debounce=True,
+                              className="number", name="start-x"),
+                    dcc.Input(id="start-y", type="number", value=experiment.start[1], step="any", debounce=True,
+                              className="number", name="start-y")],
+                   className="field compact start", title="where every run starts; or click on the plot"),
+    ]
+
+
+def surface_picker(experiment: Experiment) -> dcc.Dropdown:
+    return dcc.Dropdown(id="surface", options=[{"label": s.title, "value": s.id} for s in SURFACES.values()],
+                        value=experiment.surface, clearable=False, searchable=False, className="surface-picker")

@@ -1,0 +1,399 @@
+"""Pure figure builders: a Result becomes plotly figure dicts. No dash here, so they are tested without a browser.
+
+Arrays travel as plotly typed-array specs ({"dtype": "f4", "bdata": base64}), about a third of the bytes of JSON
+numbers. Long runs are decimated for drawing; the CSV export keeps every step.
+
+The contour figure holds only scatter traces, over a PNG of the filled level bands (see ui/contours.py), in this
+order: the landscape (colour bar, level lines, critical points, and last the start point), then one path per
+run, the heads (one marker per run at the playback step) and the divergence markers. The run callback's Patch
+relies on that order; the browser player finds the traces it moves by their `meta` role.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from experiments.runner import Result, RunResult
+from surfaces import SURFACES, Surface
+from ui.contours import colour_bands, marching_squares, png, polylines_with_gaps
+from ui.theme import CRITICAL_SYMBOLS, LANDSCAPE_SCALE, run_style
+
+GRID = 151  # landscape samples per axis for the level lines
+IMAGE = 320  # pixels per side of the filled-band image
+LOG_LEVELS_PER_DECADE = 4
+LINEAR_LEVELS = 20
+DRAW_LIMIT = 2000  # most points drawn per run; longer runs are decimated
+REACHED_TOLERANCE = 1e-3  # distance to a minimum that counts as having reached it
+_F4_MAX = float(np.finfo(np.float32).max)
+
+
+def typed(values, dtype: str = "f4") -> dict:
+    """A plotly typed-array spec. Floats too large for float32 are sent as float64 rather than as infinity."""
+    array = np.asarray(values)
+    if dtype == "f4" and array.size and float(np.max(np.abs(array))) > _F4_MAX:
+        dtype = "f8"
+    little_endian = np.ascontiguousarray(array, dtype=np.dtype(dtype).newbyteorder("<"))
+    spec = {"dtype": dtype, "bdata": base64.b64encode(little_endian.tobytes()).decode("ascii")}
+    if array.ndim > 1:
+        spec["shape"] = ",".join(str(n) for n in array.shape)
+    return spec
+
+
+def drawn_steps(loss: np.ndarray, grad_norm: np.ndarray, limit: int = DRAW_LIMIT) -> np.ndarray:
+    """Which steps to draw: all of them up to `limit`, else evenly spaced steps plus, in every bucket, the step of
+    largest loss and of largest gradient norm, so bursts (Adagrad's sideways jumps) survive decimation."""
+    count = len(loss)
+    if count <= limit:
+        return np.arange(count)
+    buckets = limit // 3
+    size = -(-count // buckets)
+    picks = [np.arange(0, count, size), np.array([count - 1])]
+    for series in (loss, grad_norm):
+        padded = np.full(buckets * size, -np.inf)
+        padded[:count] = series
+        picks.append(np.argmax(padded.reshape(buckets, size), axis=1) + np.arange(buckets) * size)
+    picked = np.unique(np.concatenate(picks))
+    return picked[picked < count]  # buckets made only of padding point past the end
+
+
+# -- the landscape ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Landscape:
+    """A bound surface sampled for drawing. Heights are log10(loss − low + offset) when the surface asks for log
+    levels (Rosenbrock's valley sits decades below its rim), else the loss itself."""
+
+    surface: Surface
+    levels: np.ndarray  # heights of the level lines
+    lines: list[tuple[np.ndarray, np.ndarray]]  # per level: x and y of its polylines, NaN between pieces
+    image: str  # the filled bands as a PNG data URI, covering the view box
+    height_range: tuple[float, float]
+    log: bool
+    low: float  # the lowest loss in view (or at a minimum), which a log height of log10(offset) stands for
+    offset: float  # added before the log so the lowest point is finite
+
+    def loss(self, height: float) -> float:
+        """The loss a height stands for."""
+        return self.low + 10.0**height - self.offset if self.log else height
+
+
+@lru_cache(maxsize=64)
+def landscape(surface_id: str, settings: tuple) -> Landscape:
+    """The sampled surface for a bound surface; cached per worker because it costs tens of milliseconds (the
+    level lines, and the polishing of Rastrigin's 25 critical points)."""
+    surface = SURFACES[surface_id](**dict(settings))
+    surface.critical_points()
+    xmin, xmax, ymin, ymax = surface.view()
+    x, y = np.linspace(xmin, xmax, GRID), np.linspace(ymin, ymax, GRID)
+    # The image samples pixel centres, so its pixels tile the view box exactly.
+    px = xmin + (np.arange(IMAGE) + 0.5) * (xmax - xmin) / IMAGE
+    py = ymin + (np.arange(IMAGE) + 0.5) * (ymax - ymin) / IMAGE
+    grid, fine = _sample(surface, x, y), _sample(surface, px, py)
+    low = min([float(grid.min()), float(fine.min())] + [minimum_value(surface, m) for m in surface.minima()])
+    log = surface.contour == "log"
+    offset = max((max(float(grid.max()), float(fine.max())) - low) * 1e-7, 1e-12) if log else 0.0
+    if log:
+        grid, fine = np.log10(grid - low + offset), np.log10(fine - low + offset)
+    top, bottom = float(max(grid.max(), fine.max())), float(min(grid.min(), fine.min()))
+    if log:
+        levels = np.arange(math.ceil(bottom * LOG_LEVELS_PER_DECADE), math.floor(top * LOG_LEVELS_PER_DECADE) + 1)
+        levels = levels / LOG_LEVELS_PER_DECADE
+    else:
+        levels = np.linspace(bottom, top, LINEAR_LEVELS + 2)[1:-1]
+    lines = [polylines_with_gaps(marching_squares(x, y, grid, float(level))) for level in levels]
+    image = "data:image/png;base64," + base64.b64encode(png(colour_bands(fine, levels, LANDSCAPE_SCALE))).decode()
+    return Landscape(surface, levels, lines, image, (bottom, top), log, low, offset)
+
+
+def _sample(surface: Surface, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        z = surface.value(np.stack(np.meshgrid(x, y), axis=-1))
+    finite = np.isfinite(z)
+    return np.where(finite, z, np.max(z[finite]) if finite.any() else 0.0)
+
+
+def landscape_of(result: Result) -> Landscape:
+    experiment = result.experiment
+    return landscape(experiment.surface, tuple(sorted(experiment.surface_params.items())))
+
+
+def surface_of(result: Result) -> Surface:
+    """The result's surface with its critical points already polished (the cached landscape's instance)."""
+    return landscape_of(result).surface
+
+
+def minimum_value(surface: Surface, point) -> float:
+    return float(surface.value(np.array([point.x, point.y])))
+
+
+def landscape_image(land: Landscape) -> dict:
+    xmin, xmax, ymin, ymax = land.surface.view()
+    return {"source": land.image, "xref": "x", "yref": "y", "x": xmin, "y": ymax, "sizex": xmax - xmin,
+            "sizey": ymax - ymin, "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}
+
+
+def landscape_traces(land: Landscape, start: tuple[float, float]) -> list[dict]:
+    """The colour bar, one scatter trace per level line (whole decades darker), the critical points and the
+    start. All scatter, so Plotly.animate leaves them alone."""
+    bottom, top = land.height_range
+    colorbar = {"thickness": 12, "len": 0.9, "outlinewidth": 0, "tickfont": {"size": 11},
+                "title": {"text": "loss", "side": "top"}}
+    if land.log:
+        # Ticks where the loss is a whole decade above the lowest point, labelled with that loss.
+        decades = [k for k in range(math.floor(bottom), math.ceil(top) + 1)
+                   if bottom <= math.log10(10.0**k + land.offset) <= top]
+        colorbar.update(tickvals=[math.log10(10.0**k + land.offset) for k in decades],
+                        ticktext=[_loss_text(land.low + 10.0**k) for k in decades])
+    scale = {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "showlegend": False,
+             "hoverinfo": "skip", "name": "loss",
+             "marker": {"color": [bottom], "cmin": bottom, "cmax": top, "colorscale": LANDSCAPE_SCALE,
+                        "showscale": True, "colorbar": colorbar, "size": 0},
+             "meta": {"role": "colorbar"}}
+    traces = [scale]
+    for level, (lx, ly) in zip(land.levels, land.lines, strict=True):
+        strong = land.log and float(level).is_integer()
+        traces.append({
+            "type": "scatter", "mode": "lines", "x": typed(lx), "y": typed(ly), "showlegend": False,
+            "line": {"color": "rgba(70,70,60,0.55)" if strong else "rgba(90,90,80,0.3)",
+                     "width": 1.1 if strong else 0.8},
+            "hovertemplate": f"loss {_loss_text(land.loss(float(level)))}<extra></extra>", "name": "level",
+            "meta": {"role": "level"},
+        })
+    points = land.surface.critical_points()
+    traces.append({
+        "type": "scatter", "mode": "markers", "name": "critical points", "showlegend": False,
+        "x": [p.x for p in points], "y": [p.y for p in points],
+        "marker": {"symbol": [CRITICAL_SYMBOLS[p.kind] for p in points], "size": 15, "color": "#222222",
+                   "line": {"color": "#ffffff", "width": 1.5}},
+        "text": [f"{p.kind} ({p.x:.4g}, {p.y:.4g})" for p in points], "hovertemplate": "%{text}<extra></extra>",
+        "meta": {"role": "critical"},
+    })
+    traces.append(start_trace(start))
+    return traces
+
+
+def start_trace(start: tuple[float, float]) -> dict:
+    return {"type": "scatter", "mode": "markers", "name": "start", "showlegend": False,
+            "x": [start[0]], "y": [start[1]],
+            "marker": {"symbol": "circle-open", "size": 16, "color": "#222222", "line": {"width": 2.5}},
+            "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>", "meta": {"role": "start"}}
+
+
+def _loss_text(value: float) -> str:
+    if value != 0 and (abs(value) < 0.01 or abs(value) >= 1e3):
+        return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e")
+    return f"{value:.3g}"
+
+
+# -- the runs ------------------------------------------------------------------------------------------------
+
+def drawn(result: Result) -> list[np.ndarray]:
+    return [drawn_steps(rr.loss, rr.grad_norm) for rr in result.runs]
+
+
+def run_traces(result: Result, steps: list[np.ndarray]) -> list[dict]:
+    """Paths (one per run), then one heads trace, then one divergence-marker trace."""
+    paths, heads_x, heads_y = [], [], []
+    ends_x, ends_y, ends_text, ends_color = [], [], [], []
+    for index, (rr, picked) in enumerate(zip(result.runs, steps, strict=True)):
+        style = run_style(index)
+        paths.append({
+            "type": "scatter", "mode": "lines+markers", "name": _legend_name(rr),
+            "x": typed(rr.points[picked, 0]), "y": typed(rr.points[picked, 1]),
+            "line": {"color": style.color, "dash": style.dash, "width": 2.5},
+            "marker": {"symbol": style.symbol, "size": 7, "color": style.color, "maxdisplayed": 14},
+            "hovertemplate": f"{_escape(rr.run.name)}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+            "meta": {"role": "path", "run": index},
+        })
+        heads_x.append(float(rr.points[0, 0]))
+        heads_y.append(float(rr.points[0, 1]))
+        if rr.diverged_at is not None:
+            ends_x.append(float(rr.points[-1, 0]))
+            ends_y.append(float(rr.points[-1, 1]))
+            ends_text.append(f"diverged at step {rr.diverged_at}")
+            ends_color.append(style.color)
+    styles = [run_style(i) for i in range(len(result.runs))]
+    heads = {
+        "type": "scatter", "mode": "markers", "showlegend": False, "name": "step", "x": heads_x, "y": heads_y,
+        "marker": {"symbol": [s.symbol for s in styles], "color": [s.color for s in styles], "size": 16,
+                   "line": {"color": "#ffffff", "width": 2}},
+        "hoverinfo": "skip", "meta": {"role": "heads"},  # the player moves these without plotly knowing
+    }
+    diverged = {
+        "type": "scatter", "mode": "markers+text", "showlegend": False, "name": "diverged",
+        "x": ends_x, "y": ends_y, "text": ends_text, "textposition": "top center",
+        "textfont": {"color": ends_color, "size": 13},
+        "marker": {"symbol": "asterisk-open", "size": 22, "color": ends_color,
+                   "line": {"width": 3, "color": ends_color}},
+        "hovertemplate": "%{text}<extra></extra>", "meta": {"role": "diverged"},
+    }
+    return [*paths, heads, diverged]
+
+
+def _legend_name(rr: RunResult) -> str:
+    name = _escape(rr.run.name)
+    return f"{name} (diverged at step {rr.diverged_at})" if rr.diverged_at is not None else name
+
+
+def _escape(text: str) -> str:
+    """Plotly renders a small HTML subset in names and templates; labels are user text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%", "%%")
+
+
+def contour_layout(result: Result) -> dict:
+    experiment = result.experiment
+    xmin, xmax, ymin, ymax = result.surface.view()
+    return {
+        # Zoom and pan survive re-runs; a new surface or surface parameter resets them.
+        "uirevision": surface_key(experiment.surface, experiment.surface_params),
+        "margin": {"l": 48, "r": 8, "t": 8, "b": 40},
+        "xaxis": {"range": [xmin, xmax], "title": {"text": "x"}, "constrain": "domain", "zeroline": False,
+                  "showgrid": False, "ticks": "outside"},
+        "yaxis": {"range": [ymin, ymax], "title": {"text": "y"}, "scaleanchor": "x", "scaleratio": 1,
+                  "constrain": "domain", "zeroline": False, "showgrid": False, "ticks": "outside"},
+        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
+        "hovermode": "closest", "dragmode": "zoom", "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif",
+                 "size": 13},
+    }
+
+
+def surface_key(surface_id: str, surface_params: dict) -> str:
+    return surface_id + "".join(f";{k}={v!r}" for k, v in sorted(surface_params.items()))
+
+
+def contour_figure(result: Result, steps: list[np.ndarray] | None = None) -> dict:
+    steps = drawn(result) if steps is None else steps
+    land = landscape_of(result)
+    traces = landscape_traces(land, result.experiment.start) + run_traces(result, steps)
+    return {"data": traces, "layout": {**contour_layout(result), "images": [landscape_image(land)]}}
+
+
+# -- the curves ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    title: str
+    log: bool
+
+
+def loss_offset(result: Result) -> float:
+    """The lowest minimum's loss, subtracted so a log axis shows how far each run is from it."""
+    surface = surface_of(result)
+    values = [minimum_value(surface, m) for m in surface.minima()]
+    return min(values) if values else 0.0
+
+
+def curve_rows(result: Result) -> list[Row]:
+    offset = loss_offset(result)
+    gaps_positive = all(bool(np.all(rr.loss - offset > 0)) for rr in result.runs)
+    has_minima = bool(surface_of(result).minima())
+    loss_title = "loss" if offset == 0 else f"loss − {offset:.4g}"
+    rows = [Row("loss", loss_title, has_minima or gaps_positive), Row("grad_norm", "‖∇f‖", True)]
+    if any(rr.run.schedule != "constant" for rr in result.runs):
+        rows.append(Row("lr", "learning rate", False))
+    return rows
+
+
+def curves_figure(result: Result, steps: list[np.ndarray] | None = None) -> dict:
+    """Loss, gradient norm and (with schedules) learning rate against step, one row each, sharing the step axis;
+    every row has a vertical cursor and a heads trace that the player moves."""
+    steps = drawn(result) if steps is None else steps
+    rows = curve_rows(result)
+    offset = loss_offset(result)
+    gap = 0.07
+    height = (1 - gap * (len(rows) - 1)) / len(rows)
+    layout: dict = {
+        "uirevision": "curves", "margin": {"l": 64, "r": 12, "t": 8, "b": 36}, "showlegend": False,
+        "hovermode": "x", "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
+        "font": contour_layout(result)["font"],
+    }
+    data: list[dict] = []
+    bottom = len(rows)
+    for number, row in enumerate(rows, start=1):
+        suffix = "" if number == 1 else str(number)
+        top = 1 - (number - 1) * (height + gap)
+        layout[f"yaxis{suffix}"] = {"domain": [top - height, top], "type": "log" if row.log else "linear",
+                                    "title": {"text": row.title}, "exponentformat": "power", "anchor": f"x{suffix}",
+                                    "gridcolor": "#eeeeee"}
+        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "gridcolor": "#eeeeee", "zeroline": False,
+                                    **({"title": {"text": "step"}} if number == bottom else {"showticklabels": False}),
+                                    **({"matches": f"x{bottom}"} if number != bottom else {})}
+        if row.log:
+            layout[f"yaxis{suffix}"].update(_decade_ticks([_row_values(rr, row.key, offset) for rr in result.runs]))
+        for index, (rr, picked) in enumerate(zip(result.runs, steps, strict=True)):
+            style = run_style(index)
+            values = _row_values(rr, row.key, offset)
+            data.append({
+                "type": "scatter", "mode": "lines", "name": rr.run.name, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                "x": typed(picked, "i4"), "y": typed(values[picked]),
+                "line": {"color": style.color, "dash": style.dash, "width": 2},
+                "hovertemplate": f"{_escape(rr.run.name)}: %{{y:.4g}}<extra></extra>",
+                "meta": {"role": "curve", "row": row.key, "run": index},
+            })
+        styles = [run_style(i) for i in range(len(result.runs))]
+        data.append({
+            "type": "scatter", "mode": "markers", "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": False,
+            "x": [0] * len(result.runs), "y": [float(_row_values(rr, row.key, offset)[0]) for rr in result.runs],
+            "marker": {"symbol": [s.symbol for s in styles], "color": [s.color for s in styles], "size": 10,
+                       "line": {"color": "#ffffff", "width": 1.5}},
+            "hoverinfo": "skip", "meta": {"role": "curve-heads", "row": row.key},
+        })
+        # The cursor spans the row's data so it leaves autorange alone; the player stretches it to the full height.
+        shown = np.concatenate([_row_values(rr, row.key, offset) for rr in result.runs])
+        shown = shown[shown > 0] if row.log else shown
+        span = [float(shown.min()), float(shown.max())] if shown.size else [1.0, 1.0]
+        data.append({
+            "type": "scatter", "mode": "lines", "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": False,
+            "x": [0, 0], "y": span, "line": {"color": "#444444", "width": 1.5}, "hoverinfo": "skip",
+            "meta": {"role": "cursor", "row": row.key},
+        })
+    return {"data": data, "layout": layout}
+
+
+def _decade_ticks(series: list[np.ndarray]) -> dict:
+    """Label whole decades only once the data span two or more; plotly's 2-and-5 labels crowd a small row."""
+    positive = np.concatenate([values[values > 0] for values in series])
+    if positive.size == 0:
+        return {}
+    decades = math.log10(float(positive.max())) - math.log10(float(positive.min()))
+    return {"dtick": max(1, math.ceil(decades / 6))} if decades >= 2 else {}
+
+
+def _row_values(rr: RunResult, key: str, offset: float) -> np.ndarray:
+    if key == "loss":
+        return rr.loss - offset
+    return rr.grad_norm if key == "grad_norm" else rr.lr
+
+
+# -- the results table -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Summary:
+    index: int
+    name: str
+    final_loss: float
+    distance: float | None  # to the nearest minimum; None when the surface has none
+    reached_at: int | None  # first step within REACHED_TOLERANCE of a minimum
+    diverged_at: int | None
+    steps_run: int
+
+
+def summaries(result: Result) -> list[Summary]:
+    minima = np.array([[m.x, m.y] for m in surface_of(result).minima()]).reshape(-1, 2)
+    rows = []
+    for index, rr in enumerate(result.runs):
+        distance = reached = None
+        if len(minima):
+            gaps = np.sqrt(((rr.points[:, None, :] - minima[None, :, :]) ** 2).sum(axis=-1)).min(axis=1)
+            distance = float(gaps[-1])
+            close = np.flatnonzero(gaps <= REACHED_TOLERANCE)
+            reached = int(close[0]) if close.size else None
+        rows.append(Summary(index, rr.run.name, rr.final_loss, distance, reached, rr.diverged_at, len(rr.points) - 1))
+    return rows

@@ -1,0 +1,176 @@
+"""From what the controls show to the next Experiment. Pure functions, no dash.
+
+Every edit goes the way a link does: the control values are written as a query and read back by the link
+parser, so the page and a shared link validate, clamp and warn in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from declarations import BOOL, FLOAT, Param
+from experiments.limits import MAX_RUNS
+from experiments.model import NOISE, Experiment, Run, clean_label
+from experiments.url import parse, run_text, to_query
+from optimizers import OPTIMIZERS, SCHEDULES
+from surfaces import SURFACES
+
+# Optimizers a new run takes, in order, skipping those already on the page.
+ADD_ORDER = ("gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad", "adamw", "nadam", "radam", "adamax",
+             "adadelta", "lamb", "lbfgs", "newton", "sgd")
+RUN_KEYS = ("optimizer", "schedule", "noise", "label")  # run fields that are not hyper- or schedule parameters
+
+
+@dataclass
+class Controls:
+    """The values the controls show. None means "empty or unreadable": the current value is kept."""
+
+    surface: str
+    surface_values: dict[str, object] = field(default_factory=dict)
+    steps: object = None
+    seed: object = None
+    start: tuple[object, object] = (None, None)
+    runs: list[dict[str, object]] = field(default_factory=list)
+
+
+def controls_of(experiment: Experiment) -> Controls:
+    return Controls(
+        surface=experiment.surface, surface_values=dict(experiment.surface_params), steps=experiment.steps,
+        seed=experiment.seed, start=experiment.start,
+        runs=[{"optimizer": r.optimizer, "schedule": r.schedule, "noise": r.noise, "label": r.label, **r.hyper,
+               **r.schedule_params} for r in experiment.runs],
+    )
+
+
+def edit(current: Experiment, controls: Controls, action: tuple = ()) -> tuple[Experiment, list[str]]:
+    """The experiment after an edit, and what had to be changed to make it valid.
+
+    `action` is one of (), ("surface",), ("add",), ("remove", i), ("duplicate", i), ("start", x, y).
+    """
+    messages: list[str] = []
+    runs = [_fill(values, current.runs[i] if i < len(current.runs) else None, messages)
+            for i, values in enumerate(controls.runs)]
+    kind = action[0] if action else ""
+    surface = controls.surface if controls.surface in SURFACES else current.surface
+    if kind == "surface" and surface != current.surface:
+        surface_values: dict[str, object] = {}
+        start: tuple[object, object] = SURFACES[surface].default_start
+    else:
+        surface = current.surface
+        surface_values = {name: value for name, value in controls.surface_values.items() if value is not None}
+        start = tuple(v if v is not None else c for v, c in zip(controls.start, current.start, strict=True))
+    if kind == "start":
+        start = (action[1], action[2])
+    elif kind == "add":
+        if len(runs) >= MAX_RUNS:
+            messages.append(f"an experiment has at most {MAX_RUNS} runs")
+        else:
+            runs.append(_new_run(runs))
+    elif kind == "remove" and 0 <= action[1] < len(runs):
+        if len(runs) == 1:
+            messages.append("an experiment needs at least one run")
+        else:
+            del runs[action[1]]
+    elif kind == "duplicate" and 0 <= action[1] < len(runs):
+        if len(runs) >= MAX_RUNS:
+            messages.append(f"an experiment has at most {MAX_RUNS} runs")
+        else:
+            runs.insert(action[1] + 1, dict(runs[action[1]]))
+
+    pairs = [("surface", surface), *((k, _text(v)) for k, v in surface_values.items()),
+             ("start", f"{_text(start[0])},{_text(start[1])}"),
+             ("steps", _text(controls.steps if controls.steps is not None else current.steps)),
+             ("seed", _text(controls.seed if controls.seed is not None else current.seed))]
+    pairs += [("opt", _run_text(values)) for values in runs]
+    query = "&".join(f"{key}={quote(value, safe='(),=')}" for key, value in pairs)
+    experiment, warnings = parse(query)
+    return experiment, messages + warnings
+
+
+def _fill(values: dict[str, object], current: Run | None, messages: list[str]) -> dict[str, object]:
+    """A run's control values, restricted to what its (possibly new) optimizer and schedule take; empty fields
+    keep the current value when the optimizer is unchanged."""
+    optimizer = values.get("optimizer") if values.get("optimizer") in OPTIMIZERS else None
+    optimizer = optimizer or (current.optimizer if current else "gd")
+    schedule = values.get("schedule") if values.get("schedule") in SCHEDULES else "constant"
+    same = current is not None and current.optimizer == optimizer
+    same_schedule = current is not None and current.schedule == schedule
+    kept = {"optimizer": optimizer, "schedule": schedule}
+    params = [*OPTIMIZERS[optimizer].params, *SCHEDULES[schedule].params, NOISE]
+    for param in params:
+        value = values.get(param.name)
+        if value is None and current is not None:
+            own = param in OPTIMIZERS[optimizer].params
+            if own and (same or param.name in current.hyper):
+                value = current.hyper.get(param.name)
+            elif param in SCHEDULES[schedule].params and same_schedule:
+                value = current.schedule_params.get(param.name)
+            elif param is NOISE:
+                value = current.noise
+        if value is not None:
+            kept[param.name] = value
+    label = values.get("label")
+    if label is None and current is not None:
+        label = current.label
+    if label:
+        cleaned = clean_label(label)
+        if cleaned != " ".join(str(label).split()):
+            messages.append(f"the label {str(label)[:40]!r} was shortened or had characters removed: {cleaned!r}")
+        kept["label"] = cleaned
+    return kept
+
+
+def _run_text(values: dict[str, object]) -> str:
+    optimizer, schedule = values["optimizer"], values["schedule"]
+    items = [f"{name}={_text(value)}" for name, value in values.items()
+             if name not in ("optimizer", "schedule", "label")]
+    if schedule != "constant":
+        items.append(f"schedule={schedule}")
+    if values.get("label"):
+        items.append(f"label={values['label']}")
+    return f"{optimizer}({','.join(items)})"
+
+
+def _new_run(runs: list[dict[str, object]]) -> dict[str, object]:
+    used = {values["optimizer"] for values in runs}
+    optimizer = next((name for name in ADD_ORDER if name not in used), "adam")
+    return {"optimizer": optimizer, "schedule": "constant", "lr": OPTIMIZERS[optimizer].params[0].default}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value).strip()
+
+
+def canonical(experiment: Experiment) -> str:
+    return to_query(experiment)
+
+
+def structure(experiment: Experiment) -> list:
+    """What decides which controls exist: when it changes, the control panels are rebuilt."""
+    return [experiment.surface, [[r.optimizer, r.schedule] for r in experiment.runs]]
+
+
+def control_value(param: Param, value: object) -> object:
+    """A declared value as its control holds it (a checklist for booleans)."""
+    if param.kind == BOOL:
+        return ["on"] if value else []
+    if param.kind == FLOAT:
+        return float(value)
+    return value
+
+
+def from_control(param: Param, raw: object) -> object:
+    """A control's value back as a declared value; None when the field is empty."""
+    if param.kind == BOOL:
+        return bool(raw)
+    if raw is None or raw == "":
+        return None
+    return raw
+
+
+__all__ = ["Controls", "canonical", "control_value", "controls_of", "edit", "from_control", "run_text", "structure"]
