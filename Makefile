@@ -32,14 +32,17 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test,serve]'
 	touch $@ $(VENV)/.installed
 
-# Browser tests drive Debian's Chromium through Playwright (no browser download).
+# Browser tests drive Debian's Chromium through Playwright (no browser download); Noto CJK draws the Chinese.
+BROWSER_PACKAGES := chromium chromium-driver fonts-noto-cjk
 browser-deps:
-	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+		&& fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing chromium and chromium-driver with apt-get"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		echo "installing $(BROWSER_PACKAGES) with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	else \
-		echo "Browser tests need Chromium. Install it, e.g.: sudo apt-get install chromium chromium-driver"; exit 1; \
+		echo "Browser tests need Chromium and a CJK font. Install them, e.g.: sudo apt-get install $(BROWSER_PACKAGES)"; \
+		exit 1; \
 	fi
 
 clean:

@@ -78,6 +78,10 @@
     player.steps = playback.steps;
     player.query = playback.query;
     player.expected = { contour: contour.data.length, curves: curves.data.length };
+    if (contour.layout && contour.layout.uirevision !== player.uirevision) {
+      player.uirevision = contour.layout.uirevision;
+      player.view = { x: contour.layout.xaxis.range, y: contour.layout.yaxis.range };
+    }
     if (playback.query && window.location.search.slice(1) !== playback.query) {
       window.history.replaceState(window.history.state, "", "?" + playback.query + window.location.hash);
     }
@@ -99,6 +103,10 @@
     draw();
   }
   lab.seek = function (step) { pause(); seek(step); };
+
+  function sameRange(a, b) {
+    return Math.abs(a[0] - b[0]) < 1e-9 * (1 + Math.abs(b[0])) && Math.abs(a[1] - b[1]) < 1e-9 * (1 + Math.abs(b[1]));
+  }
 
   /* The SVG groups plotly drew for each trace, by the trace's meta role (d3 keeps the trace on each group). */
   function traceGroups(gd) {
@@ -153,6 +161,15 @@
       return false;
     }
     player.retries = 0;
+    if (player.view && contour.layout.uirevision === player.uirevision) {
+      // A new surface: show its view box. Plotly's react from another surface's equal-aspect layout can widen
+      // the ranges instead of narrowing the plot, so the view is set again once the new figure is in.
+      var view = player.view, shown = contour._fullLayout;
+      player.view = null;
+      if (!sameRange(shown.xaxis.range, view.x) || !sameRange(shown.yaxis.range, view.y)) {
+        window.Plotly.relayout(contour, { "xaxis.range": view.x.slice(), "yaxis.range": view.y.slice() });
+      }
+    }
     hook(contour);
     hook(curves);
     var step = player.step;
@@ -268,15 +285,31 @@
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;
-    var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) ||
-                            (target.closest && target.closest(".dash-dropdown")));
+    var slider = target && target.tagName === "INPUT" && target.type === "range";
+    var typing = target && !slider && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) ||
+                                       (target.closest && target.closest(".dash-dropdown")));
     if (typing || event.altKey || event.ctrlKey || event.metaKey) return;
+    // On a range slider the arrows, Home and End already move it (and so the playback); only space is ours.
+    if (slider && event.key !== " " && event.code !== "Space") return;
     var big = event.shiftKey ? 10 : 1;
-    if (event.key === " " || event.code === "Space") { event.preventDefault(); toggle(); }
+    if (event.key === " " || event.code === "Space") {
+      event.preventDefault();
+      spaceHandled = true;
+      toggle();
+    }
     else if (event.key === "ArrowRight") { event.preventDefault(); stepBy(big); }
     else if (event.key === "ArrowLeft") { event.preventDefault(); stepBy(-big); }
     else if (event.key === "Home") { event.preventDefault(); ACTIONS["to-start"](); }
     else if (event.key === "End") { event.preventDefault(); ACTIONS["to-end"](); }
+  });
+
+  // A focused button would also take the space bar as a click (on key-up); the space bar is play/pause here.
+  var spaceHandled = false;
+  document.addEventListener("keyup", function (event) {
+    if ((event.key === " " || event.code === "Space") && spaceHandled) {
+      spaceHandled = false;
+      event.preventDefault();
+    }
   });
 
   /* A click anywhere on the contour sets the start to the point under the cursor. Plotly's click event names

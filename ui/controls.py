@@ -25,9 +25,10 @@ def param_control(param: Param, value: object, control_id: dict | str, *, compac
     tip = param.help
     if param.kind in (FLOAT, INT):
         tip = f"{param.help} ({param.format(param.low)} … {param.format(param.high)})".strip()
-        control = dcc.Input(id=control_id, type="number", value=control_value(param, value), min=param.low,
-                            max=param.high, step=1 if param.kind == INT else "any", debounce=True,
-                            className="number", required=True)
+        # No min/max on the input: the browser would silently drop an out-of-range entry, while the server
+        # clamps it and says so.
+        control = dcc.Input(id=control_id, type="number", value=control_value(param, value),
+                            step=1 if param.kind == INT else "any", debounce=True, className="number")
     elif param.kind == BOOL:
         control = dcc.Checklist(id=control_id, options=[{"label": "", "value": "on"}],
                                 value=control_value(param, value), className="switch")
@@ -48,8 +49,8 @@ def lr_control(run_index: int, run: Run) -> html.Div:
     slider = dcc.Slider(id={"type": "lr-slider", "run": run_index}, min=low, max=high, step=0.01,
                         value=math.log10(run.lr), marks=marks, allow_direct_input=False, updatemode="mouseup",
                         className="lr-slider")
-    field = dcc.Input(id=field_id(run_index, "lr"), type="number", value=run.lr, min=param.low, max=param.high,
-                      step="any", debounce=True, className="number", required=True)
+    field = dcc.Input(id=field_id(run_index, "lr"), type="number", value=run.lr, step="any", debounce=True,
+                      className="number")
     return html.Div([html.Span("lr", className="name", title=param.help), slider, field], className="lr-row",
                     title=f"{param.help} ({param.format(param.low)} … {param.format(param.high)})")
 
@@ -78,7 +79,7 @@ def run_card(index: int, run: Run) -> html.Div:
         html.Div([
             html.Label([html.Span("schedule", className="name"),
                         dcc.Dropdown(id=field_id(index, "schedule"), options=list(SCHEDULES), value=run.schedule,
-                                     clearable=False, className="choice")],
+                                     clearable=False, className="choice schedule")],
                        className="field compact", title=schedule.formula),
             param_control(NOISE, run.noise, field_id(index, "noise"), compact=True),
             *schedule_fields,

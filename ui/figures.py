@@ -252,9 +252,9 @@ def contour_layout(result: Result) -> dict:
         # Zoom and pan survive re-runs; a new surface or surface parameter resets them.
         "uirevision": surface_key(experiment.surface, experiment.surface_params),
         "margin": {"l": 48, "r": 8, "t": 8, "b": 40},
-        "xaxis": {"range": [xmin, xmax], "title": {"text": "x"}, "constrain": "domain", "zeroline": False,
+        "xaxis": {"range": [xmin, xmax], "autorange": False, "title": {"text": "x"}, "constrain": "domain", "zeroline": False,
                   "showgrid": False, "ticks": "outside"},
-        "yaxis": {"range": [ymin, ymax], "title": {"text": "y"}, "scaleanchor": "x", "scaleratio": 1,
+        "yaxis": {"range": [ymin, ymax], "autorange": False, "title": {"text": "y"}, "scaleanchor": "x", "scaleratio": 1,
                   "constrain": "domain", "zeroline": False, "showgrid": False, "ticks": "outside"},
         "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
         "hovermode": "closest", "dragmode": "zoom", "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",

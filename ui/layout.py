@@ -12,7 +12,8 @@ from ui.figures import REACHED_TOLERANCE
 GRAPH_CONFIG = {
     "displaylogo": False, "responsive": True, "scrollZoom": False,
     "toImageButtonOptions": {"format": "png", "filename": "descent-lab", "scale": 2},
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    # No "share to the cloud": the app works offline and sends nothing elsewhere.
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "sendChartToCloud"],
 }
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)
 

@@ -1,0 +1,55 @@
+"""Helpers for the browser tests: open the app, wait for a result, read what the page drew."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# The page's figures as plain data: plotly's decoded arrays, by trace.
+READ_FIGURE = """(id) => {
+    const gd = document.querySelector('#' + id + ' .js-plotly-plot');
+    const plain = (v) => (v === undefined || v === null) ? null : Array.from(v);
+    return gd._fullData.map((t) => ({meta: t.meta || null, name: t.name, x: plain(t.x), y: plain(t.y),
+                                      marker: t.marker ? {symbol: t.marker.symbol} : null}));
+}"""
+READ_LAYOUT = """(id) => {
+    const gd = document.querySelector('#' + id + ' .js-plotly-plot');
+    const l = gd._fullLayout;
+    return {x: l.xaxis.range.slice(), y: l.yaxis.range.slice(), images: (gd.layout.images || []).map(i => i.source),
+            uirevision: gd.layout.uirevision};
+}"""
+
+
+def open_app(page, server: str, query: str = "") -> None:
+    page.goto(server + "/" + ("?" + query if query else ""))
+    wait_for_result(page, previous=None)
+
+
+def wait_for_result(page, previous: str | None, timeout: float = 30_000) -> str:
+    """Wait until the player has loaded a result other than `previous` and drawn it; return its query."""
+    page.wait_for_function(
+        """(previous) => window.descentLab && descentLab.player.query && descentLab.player.query !== previous
+               && descentLab.player.frames > 0 && document.querySelector('#contour .js-plotly-plot .scatterlayer')""",
+        arg=previous, timeout=timeout)
+    return page.evaluate("descentLab.player.query")
+
+
+def current_query(page) -> str:
+    return page.evaluate("descentLab.player.query")
+
+
+def figure(page, graph_id: str) -> list[dict]:
+    return page.evaluate(READ_FIGURE, graph_id)
+
+
+def traces(page, graph_id: str, role: str) -> list[dict]:
+    return [t for t in figure(page, graph_id) if t["meta"] and t["meta"].get("role") == role]
+
+
+def choose(page, dropdown, label: str) -> None:
+    """Pick an option of a dash dropdown the way a user does: open it, click the option."""
+    dropdown.click()
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+def as_float32(values) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64).astype(np.float32)
