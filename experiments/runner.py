@@ -107,8 +107,9 @@ def run(experiment: Experiment, *, batch: bool = True) -> Result:
     states = [g.state for g in stepped]
     internals = [tuple(g.optimizer.internals) for g in stepped]
     recorded = [[tuple(g.state[name] for name in names)] for g, names in zip(stepped, internals, strict=True)]
-    plan = [(g.optimizer.update, g.rows, lr_table[:, g.rows], g.hyper, recorded[k], internals[k])
-            for k, g in enumerate(stepped)]
+    # A group of one steps with its learning rate as a plain float, like its other shared hyperparameters.
+    plan = [(g.optimizer.update, g.rows, lr_table[:, g.rows.start, 0].tolist() if len(g.members) == 1
+             else lr_table[:, g.rows], g.hyper, recorded[k], internals[k]) for k, g in enumerate(stepped)]
     with np.errstate(all="ignore"):
         params = start
         for t in range(steps):

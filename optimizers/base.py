@@ -2,9 +2,9 @@
 
 `init(params, hp) -> state` and `update(grad, state, params, lr, hp, surface) -> (params, state)` are pure
 functions over arrays shaped (runs, 2): one row per run, stepped together. Float hyperparameters arrive as
-(runs, 1) columns so a learning-rate sweep is one array operation; everything that picks a code path (a bool,
-an int, a choice, or a float whose zero switches a branch off, like torch's `if weight_decay != 0`) is the same
-for every run in a group.
+(runs, 1) columns so a learning-rate sweep is one array operation (a value the group shares is a plain float);
+everything that picks a code path (a bool, an int, a choice, or a float whose zero switches a branch off, like
+torch's `if weight_decay != 0`) is the same for every run in a group.
 """
 
 from __future__ import annotations
@@ -18,6 +18,17 @@ import numpy as np
 from declarations import FLOAT, Param, resolve
 
 State = dict[str, Any]
+
+
+def power(base, exponent):
+    """base ** exponent by the C library's pow, element by element, as torch computes its bias corrections on
+    Python floats. NumPy's vectorized pow may differ in the last bit, which would make a run's numbers depend on
+    whether its batch-mates share its β."""
+    if isinstance(base, float | int) and isinstance(exponent, float | int):
+        return float(base) ** exponent
+    bases, exponents = np.broadcast_arrays(np.asarray(base, dtype=float), np.asarray(exponent, dtype=float))
+    flat = [b ** e for b, e in zip(bases.ravel().tolist(), exponents.ravel().tolist(), strict=True)]
+    return np.array(flat).reshape(bases.shape)
 
 
 class Hyper(dict):
@@ -74,7 +85,11 @@ class Optimizer:
         """Stack the settings of runs that share a group key into one Hyper."""
         values: dict[str, Any] = dict(self.fixed)
         for p in self.params:
-            if p.kind == FLOAT:
+            if p.kind == FLOAT and len({row[p.name] for row in rows}) == 1:
+                # A value shared by the whole group is a plain float: NumPy's fixed cost per call on (1, 1)
+                # arrays is most of a step's time, and float64 arithmetic gives the same bits either way.
+                values[p.name] = float(rows[0][p.name])
+            elif p.kind == FLOAT:
                 values[p.name] = np.array([[row[p.name]] for row in rows], dtype=float)
             else:
                 values[p.name] = rows[0][p.name]

@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from declarations import BOOL, INT, Param
-from optimizers.base import Optimizer
+from optimizers.base import Optimizer, power
 
 # -- shared parameter declarations (torch's names and defaults) ------------------------------------------------
 
@@ -243,8 +243,8 @@ def adam_update(grad, state, params, lr, hp, surface):
     exp_avg = beta1 * state["exp_avg"] + (1 - beta1) * grad  # m ← β₁m + (1 − β₁)g
     exp_avg_sq = beta2 * state["exp_avg_sq"] + (1 - beta2) * (grad * grad)  # v ← β₂v + (1 − β₂)g²
     if hp["bias_correction"]:
-        bias_correction1 = 1 - beta1**step
-        bias_correction2 = 1 - beta2**step
+        bias_correction1 = 1 - power(beta1, step)
+        bias_correction2 = 1 - power(beta2, step)
     else:
         bias_correction1 = bias_correction2 = 1.0
     max_exp_avg_sq = state["max_exp_avg_sq"]
@@ -308,10 +308,10 @@ def nadam_init(params, hp):
 def nadam_update(grad, state, params, lr, hp, surface):
     beta1, beta2, eps, psi = hp["beta1"], hp["beta2"], hp["eps"], hp["momentum_decay"]
     step = state["step"] + 1
-    bias_correction2 = 1 - beta2**step
+    bias_correction2 = 1 - power(beta2, step)
     params, grad = _decay(params, grad, lr, hp)
-    mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))  # the momentum schedule μ_t
-    mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
+    mu = beta1 * (1.0 - 0.5 * power(0.96, step * psi))  # the momentum schedule μ_t
+    mu_next = beta1 * (1.0 - 0.5 * power(0.96, (step + 1) * psi))
     mu_product = state["mu_product"] * mu  # Π μ_i
     exp_avg = beta1 * state["exp_avg"] + (1 - beta1) * grad
     exp_avg_sq = beta2 * state["exp_avg_sq"] + (1 - beta2) * (grad * grad)
@@ -341,11 +341,11 @@ def radam_update(grad, state, params, lr, hp, surface):
     params, grad = _decay(params, grad, lr, hp)
     exp_avg = beta1 * state["exp_avg"] + (1 - beta1) * grad
     exp_avg_sq = beta2 * state["exp_avg_sq"] + (1 - beta2) * (grad * grad)
-    bias_correction1 = 1 - beta1**step
-    bias_correction2 = 1 - beta2**step
+    bias_correction1 = 1 - power(beta1, step)
+    bias_correction2 = 1 - power(beta2, step)
     bias_corrected_exp_avg = exp_avg / bias_correction1
     rho_inf = 2 / (1 - beta2) - 1  # length of the SMA approximating the EMA
-    rho_t = rho_inf - 2 * step * beta2**step / bias_correction2
+    rho_t = rho_inf - 2 * step * power(beta2, step) / bias_correction2
     # Rectify the adaptive step once the variance of v is tractable (ρ_t > 5); before that, plain momentum.
     rect = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
     adaptive_lr = np.sqrt(bias_correction2) / (np.sqrt(exp_avg_sq) + eps)
@@ -378,7 +378,7 @@ def adamax_update(grad, state, params, lr, hp, surface):
     grad = _l2(grad, params, hp)
     exp_avg = beta1 * state["exp_avg"] + (1 - beta1) * grad
     exp_inf = np.maximum(beta2 * state["exp_inf"], np.abs(grad) + eps)  # u ← max(β₂u, |g| + ε)
-    clr = lr / (1 - beta1**step)
+    clr = lr / (1 - power(beta1, step))
     params = params - clr * (exp_avg / exp_inf)
     return params, {"step": step, "exp_avg": exp_avg, "exp_inf": exp_inf}
 
@@ -403,8 +403,8 @@ def lamb_update(grad, state, params, lr, hp, surface):
     step = state["step"] + 1
     exp_avg = beta1 * state["exp_avg"] + (1 - beta1) * grad
     exp_avg_sq = beta2 * state["exp_avg_sq"] + (1 - beta2) * (grad * grad)
-    m_hat = exp_avg / (1 - beta1**step)
-    v_hat = exp_avg_sq / (1 - beta2**step)
+    m_hat = exp_avg / (1 - power(beta1, step))
+    v_hat = exp_avg_sq / (1 - power(beta2, step))
     update = m_hat / (np.sqrt(v_hat) + eps) + hp["weight_decay"] * params  # r + λθ
     weight_norm, update_norm = _norm(params), _norm(update)
     # Trust ratio ‖θ‖/‖r + λθ‖, with φ the identity; 1 where either norm is zero (so θ = 0 can still move).
@@ -434,7 +434,7 @@ def newton_init(params, hp):
 
 def newton_update(grad, state, params, lr, hp, surface):
     hessian = surface.hessian(params)
-    damping = hp["damping"][:, 0]
+    damping = np.reshape(hp["damping"], -1)  # one per run (a float for a group of one)
     hxx, hxy, hyy = hessian[:, 0, 0] + damping, hessian[:, 0, 1], hessian[:, 1, 1] + damping
     det = hxx * hyy - hxy * hxy
     gx, gy = grad[:, 0], grad[:, 1]
@@ -477,7 +477,7 @@ def lbfgs_update(grad, state, params, lr, hp, surface):
     Memory is kept newest-last: row r's pairs are the last count[r] slots of old_dirs/old_stps.
     """
     memory = hp["history_size"]
-    live = np.max(np.abs(grad), axis=1) > hp["tolerance_grad"][:, 0]  # torch returns early when converged
+    live = np.max(np.abs(grad), axis=1) > np.reshape(hp["tolerance_grad"], -1)  # torch returns early when converged
     n_iter = state["n_iter"] + live
     first = n_iter == 1
     old_dirs, old_stps, ro, count = state["old_dirs"], state["old_stps"], state["ro"], state["count"]
@@ -512,7 +512,7 @@ def lbfgs_update(grad, state, params, lr, hp, surface):
     count = np.where(first, 0, count)
     # Step length: the first iteration is scaled by min(1, 1/‖g‖₁); later ones use η.
     t = np.where(first[:, None], np.minimum(1.0, 1.0 / np.sum(np.abs(grad), axis=1, keepdims=True)) * lr, lr)
-    descent = _dot(grad, d) <= -hp["tolerance_change"][:, 0]  # torch stops unless d is a descent direction
+    descent = _dot(grad, d) <= -np.reshape(hp["tolerance_change"], -1)  # torch stops unless d is a descent direction
     move = (live & descent)[:, None]
     new_params = np.where(move, params + t * d, params)
     keep = live[:, None]
