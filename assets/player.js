@@ -70,8 +70,12 @@
         rowIndex[meta.row] = rows.length;
         rows.push({ key: meta.row, values: [] });
       }
-      rows[rowIndex[meta.row]].values[meta.run] = decode(trace.y);
-      if (runs[meta.run] && !runs[meta.run].steps) runs[meta.run].steps = decode(trace.x);
+      var values = decode(trace.y);
+      rows[rowIndex[meta.row]].values[meta.run] = values;
+      if (runs[meta.run] && !runs[meta.run].steps) {
+        // Undecimated runs send x0/dx instead of their step numbers.
+        runs[meta.run].steps = trace.x ? decode(trace.x) : Int32Array.from(values, function (_, i) { return i; });
+      }
     });
     player.runs = runs;
     player.rows = rows;

@@ -19,3 +19,9 @@ def test_the_page_and_its_assets_come_from_the_app(live_server):
     for asset in ("/assets/player.js", "/assets/style.css", "/assets/icons/play.svg"):
         with urllib.request.urlopen(live_server + asset) as response:
             assert response.status == 200
+
+
+def test_responses_are_gzipped_for_browsers_that_accept_it(live_server):
+    request = urllib.request.Request(live_server + "/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Encoding"] == "gzip"

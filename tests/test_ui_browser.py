@@ -11,7 +11,7 @@ import pytest
 from experiments import run
 from experiments.url import parse
 from surfaces import SURFACES
-from tests.browser import READ_LAYOUT, as_float32, choose, current_query, figure, open_app, traces, wait_for_result
+from tests.browser import READ_LAYOUT, as_float32, choose, current_query, open_app, traces, wait_for_result
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -338,9 +338,15 @@ def test_fonts_render_every_glyph_the_page_uses(live_server, page):
     """The run glyphs and the Chinese in the crescent's title need fonts; a missing one shows as a box."""
     open_app(page, live_server, "surface=crescent&steps=20&opt=gd(lr=0.01)&opt=adam(lr=0.01)")
     widths = page.evaluate("""() => {
-        const probe = (text) => { const s = document.createElement('span'); s.textContent = text;
-            s.style.font = '16px system-ui, sans-serif'; document.body.appendChild(s); const w = s.getBoundingClientRect().width;
-            s.remove(); return w; };
+        const probe = (text) => {
+            const s = document.createElement('span');
+            s.textContent = text;
+            s.style.font = '16px system-ui, sans-serif';
+            document.body.appendChild(s);
+            const w = s.getBoundingClientRect().width;
+            s.remove();
+            return w;
+        };
         return {moon: probe('心月形'), boxes: probe('\\u{10FFFF}\\u{10FFFE}\\u{10FFFD}')};
     }""")
     assert not math.isclose(widths["moon"], widths["boxes"], rel_tol=0.02)

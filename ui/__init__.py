@@ -14,8 +14,9 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 def create_app() -> Dash:
     # serve_locally: every script and stylesheet comes from this server, so a classroom without internet works.
-    app = Dash(__name__, title="Descent Lab", serve_locally=True, assets_folder=str(ASSETS),
-               update_title=None)
+    # compress: results travel as base64 arrays inside JSON, which gzip shrinks by about a third.
+    app = Dash(__name__, title="Descent Lab", serve_locally=True, assets_folder=str(ASSETS), update_title=None,
+               compress=True)
     app.layout = page()
     register(app)
 

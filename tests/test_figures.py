@@ -1,0 +1,268 @@
+"""The pure figure builders: typed arrays, decimation, level lines, the landscape image, figures and summaries."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import zlib
+
+import numpy as np
+import pytest
+
+from experiments import Experiment, Run, run
+from surfaces import SURFACES
+from ui.contours import colour_bands, marching_squares, png, polylines_with_gaps
+from ui.figures import (
+    DRAW_LIMIT,
+    REACHED_TOLERANCE,
+    contour_figure,
+    curve_rows,
+    curves_figure,
+    drawn_steps,
+    landscape,
+    landscape_traces,
+    summaries,
+    typed,
+)
+from ui.theme import COLORS, DASHES, SYMBOLS, run_style
+
+
+def decode(spec: dict) -> np.ndarray:
+    array = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=np.dtype(spec["dtype"]).newbyteorder("<"))
+    if "shape" in spec:
+        array = array.reshape([int(n) for n in spec["shape"].split(",")])
+    return array
+
+
+def by_role(figure: dict, role: str) -> list[dict]:
+    return [t for t in figure["data"] if t.get("meta", {}).get("role") == role]
+
+
+# -- typed arrays and decimation --------------------------------------------------------------------------------
+
+def test_typed_arrays_round_trip_as_float32_int32_and_2d():
+    values = np.array([0.1, -2.5, 1e-30, 3e38])
+    np.testing.assert_array_equal(decode(typed(values)), values.astype(np.float32))
+    np.testing.assert_array_equal(decode(typed(np.arange(5), "i4")), np.arange(5))
+    grid = np.arange(6.0).reshape(2, 3)
+    spec = typed(grid)
+    assert spec["shape"] == "2,3"
+    np.testing.assert_array_equal(decode(spec), grid)
+
+
+def test_values_beyond_float32_travel_as_float64_not_infinity():
+    spec = typed(np.array([1.0, 1e48]))
+    assert spec["dtype"] == "f8"
+    assert decode(spec)[1] == 1e48
+
+
+@pytest.mark.parametrize("count", [1, 2, 1999, DRAW_LIMIT, DRAW_LIMIT + 1, 4001, 100_001])
+def test_drawn_steps_keep_both_ends_stay_sorted_and_within_the_limit(count):
+    rng = np.random.default_rng(count)
+    loss = rng.random(count)
+    picked = drawn_steps(loss, loss)
+    assert picked[0] == 0 and picked[-1] == count - 1
+    assert np.all(np.diff(picked) > 0)
+    assert len(picked) <= DRAW_LIMIT + 1
+    if count <= DRAW_LIMIT:
+        np.testing.assert_array_equal(picked, np.arange(count))
+
+
+def test_decimation_keeps_every_spike():
+    """Adagrad's sideways bursts are single-step spikes in the loss; thinning must not drop them."""
+    loss = np.ones(50_001)
+    spikes = [777, 12_345, 49_999]
+    loss[spikes] = 1e6
+    picked = drawn_steps(loss, np.zeros_like(loss))
+    assert set(spikes) <= set(picked.tolist())
+
+
+# -- level lines and the image -----------------------------------------------------------------------------------
+
+def test_marching_squares_traces_a_circle_as_one_closed_loop():
+    x = y = np.linspace(-2, 2, 81)
+    z = x[None, :] ** 2 + y[:, None] ** 2
+    lines = marching_squares(x, y, z, 1.0)
+    assert len(lines) == 1
+    loop = lines[0]
+    np.testing.assert_array_equal(loop[0], loop[-1])
+    radius = np.hypot(loop[:, 0], loop[:, 1])
+    assert np.max(np.abs(radius - 1)) < 2e-3  # linear interpolation on a 0.05 grid
+    angles = np.sort(np.arctan2(loop[:, 1], loop[:, 0]))
+    assert np.max(np.diff(angles)) < 0.1  # it goes all the way round
+
+
+def test_marching_squares_on_the_saddle_resolves_the_ambiguous_cells():
+    x = y = np.linspace(-1, 1, 41)
+    z = x[None, :] ** 2 - y[:, None] ** 2
+    for level in (0.25, -0.25):
+        lines = marching_squares(x, y, z, level)
+        assert len(lines) == 2  # the two branches of a hyperbola
+        for line in lines:
+            assert np.max(np.abs(line[:, 0] ** 2 - line[:, 1] ** 2 - level)) < 2e-3
+
+
+def test_open_lines_run_from_edge_to_edge_and_a_flat_field_has_none():
+    x = y = np.linspace(0, 1, 11)
+    z = np.broadcast_to(x[None, :], (11, 11)).copy()
+    (line,) = marching_squares(x, y, z, 0.55)
+    np.testing.assert_allclose(line[:, 0], 0.55)
+    assert sorted([line[0, 1], line[-1, 1]]) == [0.0, 1.0]
+    assert marching_squares(x, y, np.zeros((11, 11)), 0.5) == []
+
+
+def test_polylines_are_joined_with_gaps():
+    xs, ys = polylines_with_gaps([np.array([[0, 0], [1, 1]]), np.array([[2, 2], [3, 3], [4, 4]])])
+    assert np.isnan(xs[2]) and np.isnan(ys[2])
+    assert len(xs) == 6
+
+
+def test_png_is_a_valid_image_of_the_given_pixels():
+    rgb = np.arange(4 * 5 * 3, dtype=np.uint8).reshape(4, 5, 3)
+    data = png(rgb)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (5, 4)
+    start = data.index(b"IDAT") + 4
+    length = int.from_bytes(data[start - 8:start - 4], "big")
+    raw = np.frombuffer(zlib.decompress(data[start:start + length]), dtype=np.uint8).reshape(4, 16)
+    assert np.all(raw[:, 0] == 0)
+    np.testing.assert_array_equal(raw[:, 1:].reshape(4, 5, 3), rgb)
+
+
+def test_colour_bands_fill_lower_bands_lighter_and_put_the_top_row_first():
+    levels = np.array([1.0, 2.0])
+    z = np.array([[0.5, 1.5], [2.5, 2.5]])  # rows bottom to top, as sampled
+    scale = [[0.0, "#ffffff"], [1.0, "#000000"]]
+    image = colour_bands(z, levels, scale)
+    assert image[1, 0].tolist() == [255, 255, 255]  # lowest band, bottom row, drawn last
+    assert image[0, 0].tolist() == [0, 0, 0]
+    assert 0 < image[1, 1, 0] < 255
+
+
+# -- the landscape ------------------------------------------------------------------------------------------------
+
+def test_rosenbrock_gets_log_levels_four_per_decade_with_decade_ticks():
+    land = landscape("rosenbrock", (("a", 1.0), ("b", 100.0)))
+    assert land.log
+    np.testing.assert_allclose(np.diff(land.levels), 0.25)
+    colorbar = landscape_traces(land, (0.0, 0.0))[0]["marker"]["colorbar"]
+    assert colorbar["ticktext"] == ["1e-3", "0.01", "0.1", "1", "10", "100", "1e3"]
+    for value, text in zip(colorbar["tickvals"], colorbar["ticktext"], strict=True):
+        assert land.loss(value) == pytest.approx(float(text.replace("1e", "1e")), rel=1e-9)
+
+
+@pytest.mark.parametrize("surface_id", list(SURFACES))
+def test_every_level_line_lies_on_its_level(surface_id):
+    surface = SURFACES[surface_id]()
+    land = landscape(surface_id, tuple(sorted(surface.settings.items())))
+    xmin, xmax, ymin, ymax = surface.view()
+    checked = 0
+    for level, (xs, ys) in zip(land.levels, land.lines, strict=True):
+        keep = ~np.isnan(xs)
+        if keep.sum() < 40:
+            continue  # tiny loops round a minimum, where the log of the height bends too fast for the grid
+        points = np.stack([xs[keep], ys[keep]], axis=-1)
+        assert np.all((points[:, 0] >= xmin - 1e-9) & (points[:, 0] <= xmax + 1e-9))
+        assert np.all((points[:, 1] >= ymin - 1e-9) & (points[:, 1] <= ymax + 1e-9))
+        loss = surface.value(points)
+        height = np.log10(loss - land.low + land.offset) if land.log else loss
+        # Interpolation on the grid is first-order, and Rosenbrock's valley floor is narrower than a grid cell:
+        # allow 5% of the height range (a quarter of a decade of loss for Rosenbrock).
+        spread = land.height_range[1] - land.height_range[0]
+        assert np.median(np.abs(height - level)) < 0.05 * spread
+        checked += 1
+    assert checked >= 5
+    assert land.image.startswith("data:image/png;base64,")
+
+
+# -- figures --------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def mixed_result():
+    experiment = Experiment("ellipse", [Run("gd", lr=0.25), Run("adam", lr=0.1, schedule="cosine"),
+                                        Run("momentum", lr=0.01, label="slow")],
+                            steps=200, surface_params={"kappa": 10.0})
+    return run(experiment)
+
+
+def test_contour_figure_order_roles_and_the_engine_points(mixed_result):
+    figure = contour_figure(mixed_result)
+    roles = [t["meta"]["role"] for t in figure["data"]]
+    assert roles[0] == "colorbar" and roles.count("level") >= 5
+    first_path = roles.index("path")
+    assert roles[first_path - 1] == "start"
+    assert roles[first_path:] == ["path"] * 3 + ["heads", "diverged"]
+    assert all(t["type"] == "scatter" for t in figure["data"])  # so the landscape survives playback
+    for trace, rr in zip(by_role(figure, "path"), mixed_result.runs, strict=True):
+        np.testing.assert_array_equal(decode(trace["x"]), rr.points[:, 0].astype(np.float32))
+        np.testing.assert_array_equal(decode(trace["y"]), rr.points[:, 1].astype(np.float32))
+    layout = figure["layout"]
+    assert layout["uirevision"] == "ellipse;angle=0.0;kappa=10.0"
+    assert layout["yaxis"]["scaleanchor"] == "x" and layout["xaxis"]["range"] == [-5.0, 5.0]
+    assert layout["images"][0]["source"].startswith("data:image/png;base64,")
+
+
+def test_styles_differ_by_colour_marker_and_dash(mixed_result):
+    paths = by_role(contour_figure(mixed_result), "path")
+    assert len({(p["line"]["color"], p["marker"]["symbol"], p["line"]["dash"]) for p in paths}) == 3
+    assert len({p["line"]["dash"] for p in paths}) == 3  # readable in grayscale
+    assert len({run_style(i).symbol for i in range(12)}) == 12 == len(SYMBOLS)
+    assert len(set(COLORS)) == len(COLORS) and len(set(DASHES)) == len(DASHES)
+
+
+def test_a_diverged_run_ends_with_a_marker_and_its_step(mixed_result):
+    diverging = mixed_result.runs[0]
+    assert diverging.diverged_at is not None  # lr 0.25 > 2/λmax = 0.2
+    figure = contour_figure(mixed_result)
+    (marker,) = by_role(figure, "diverged")
+    assert marker["x"] == [float(diverging.points[-1, 0])]
+    assert marker["text"] == [f"diverged at step {diverging.diverged_at}"]
+    assert by_role(figure, "path")[0]["name"].endswith(f"(diverged at step {diverging.diverged_at})")
+
+
+def test_figures_are_strict_json(mixed_result):
+    for figure in (contour_figure(mixed_result), curves_figure(mixed_result)):
+        json.dumps(figure, allow_nan=False)
+
+
+def test_curves_have_log_loss_and_gradient_rows_and_a_rate_row_only_with_a_schedule(mixed_result):
+    figure = curves_figure(mixed_result)
+    rows = curve_rows(mixed_result)
+    assert [r.key for r in rows] == ["loss", "grad_norm", "lr"]
+    assert figure["layout"]["yaxis"]["type"] == "log" and figure["layout"]["yaxis2"]["type"] == "log"
+    assert len(by_role(figure, "cursor")) == len(by_role(figure, "curve-heads")) == 3
+    lr_traces = [t for t in by_role(figure, "curve") if t["meta"]["row"] == "lr"]
+    np.testing.assert_allclose(decode(lr_traces[1]["y"]), mixed_result.runs[1].lr.astype(np.float32))
+    plain = run(Experiment("ellipse", [Run("gd", lr=0.01)], steps=20))
+    assert [r.key for r in curve_rows(plain)] == ["loss", "grad_norm"]
+
+
+def test_loss_is_shown_above_the_lowest_minimum_when_that_is_not_zero():
+    result = run(Experiment("double_well", [Run("gd", lr=0.01)], steps=50))
+    row = curve_rows(result)[0]
+    assert row.log and row.title.startswith("loss − ")
+    (loss,) = [t for t in by_role(curves_figure(result), "curve") if t["meta"]["row"] == "loss"]
+    assert np.all(decode(loss["y"]) > 0)
+
+
+def test_the_classic_saddle_has_no_minimum_and_a_linear_loss_axis():
+    result = run(Experiment("saddle", [Run("gd", lr=0.1)], steps=100, surface_params={"variant": "classic"}))
+    assert result.runs[0].final_loss < 0  # it slid off down the y direction
+    assert not curve_rows(result)[0].log
+    (summary,) = summaries(result)
+    assert summary.distance is None and summary.reached_at is None
+
+
+def test_summaries_report_distance_first_arrival_and_divergence(mixed_result):
+    rows = summaries(mixed_result)
+    assert rows[0].diverged_at == mixed_result.runs[0].diverged_at
+    for row, rr in zip(rows, mixed_result.runs, strict=True):
+        assert row.distance == pytest.approx(float(np.hypot(*rr.points[-1])))
+        near = np.flatnonzero(np.hypot(rr.points[:, 0], rr.points[:, 1]) <= REACHED_TOLERANCE)
+        assert row.reached_at == (int(near[0]) if near.size else None)
+        assert row.final_loss == rr.final_loss
+    assert rows[2].name == "slow"
+    (arrived,) = summaries(run(Experiment("ellipse", [Run("gd", lr=0.15)], steps=300)))
+    assert arrived.reached_at is not None and 0 < arrived.reached_at < 300 and math.isfinite(arrived.final_loss)
