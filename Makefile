@@ -17,8 +17,9 @@ test: $(VENV)/.installed-test browser-deps
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test browser-deps
 	$(PY) bench/engine.py
+	$(PY) bench/ui.py
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

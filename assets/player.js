@@ -176,6 +176,8 @@
     }
     hook(contour);
     hook(curves);
+    fitFonts(contour);
+    fitFonts(curves);
     var step = player.step;
     var positions = player.runs.map(function (run) { return position(run.steps, step); });
     traceGroups(contour).forEach(function (item) {
@@ -212,6 +214,14 @@
     return true;
   }
   lab.draw = draw;
+
+  /* Plot text follows the page's root font size, which grows with the window (a projector gets larger type). */
+  function fitFonts(gd) {
+    var size = Math.round(parseFloat(window.getComputedStyle(document.documentElement).fontSize));
+    if (!size || gd._descentFontPending || gd._fullLayout.font.size === size) return;
+    gd._descentFontPending = true;
+    window.Plotly.relayout(gd, { "font.size": size }).then(function () { gd._descentFontPending = false; });
+  }
 
   /* Plotly redraws its SVG after a zoom, a resize or a new figure; write the current step again afterwards. */
   function hook(gd) {

@@ -8,7 +8,9 @@ import numpy as np
 READ_FIGURE = """(id) => {
     const gd = document.querySelector('#' + id + ' .js-plotly-plot');
     const plain = (v) => (v === undefined || v === null) ? null : Array.from(v);
-    return gd._fullData.map((t) => ({meta: t.meta || null, name: t.name, x: plain(t.x), y: plain(t.y),
+    // A trace drawn against x0 and dx (an undecimated curve) has no x array: spell it out.
+    const xs = (t) => t.x ? plain(t.x) : (t.y ? Array.from(t.y, (_, i) => t.x0 + i * t.dx) : null);
+    return gd._fullData.map((t) => ({meta: t.meta || null, name: t.name, x: xs(t), y: plain(t.y),
                                       marker: t.marker ? {symbol: t.marker.symbol} : null}));
 }"""
 READ_LAYOUT = """(id) => {

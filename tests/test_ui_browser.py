@@ -57,6 +57,21 @@ def test_drawn_trajectories_and_curves_equal_the_engine_within_float32(live_serv
     assert vertices == [len(rr.points) for rr in result.runs]
 
 
+def test_long_runs_are_drawn_decimated_at_the_engines_own_points(live_server, page):
+    open_app(page, live_server, "surface=ellipse&kappa=200.0&steps=20000&opt=adagrad(lr=0.5)&opt=gd(lr=0.009)")
+    page.click("#to-end")
+    result = run(parse(current_query(page))[0])
+    paths = traces(page, "contour", "path")
+    losses = [t for t in traces(page, "curves", "curve") if t["meta"]["row"] == "loss"]
+    for path, loss, rr in zip(paths, losses, result.runs, strict=True):
+        steps = np.asarray(loss["x"], dtype=int)
+        assert 1000 < len(steps) <= 2001 and steps[0] == 0 and steps[-1] == len(rr.points) - 1
+        np.testing.assert_array_equal(as_float32(path["x"]), rr.points[steps, 0].astype(np.float32))
+        np.testing.assert_array_equal(as_float32(path["y"]), rr.points[steps, 1].astype(np.float32))
+        np.testing.assert_array_equal(as_float32(loss["y"]), rr.loss[steps].astype(np.float32))
+        assert int(np.argmax(rr.loss)) in set(steps.tolist())  # the worst burst is drawn
+
+
 def test_switching_surfaces_redraws_the_landscape(live_server, page):
     open_app(page, live_server, "surface=rosenbrock&steps=50&opt=gd(lr=0.001)")
     seen_images = set()

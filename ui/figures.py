@@ -50,9 +50,9 @@ def drawn_steps(loss: np.ndarray, grad_norm: np.ndarray, limit: int = DRAW_LIMIT
     count = len(loss)
     if count <= limit:
         return np.arange(count)
-    buckets = limit // 3
+    buckets = limit // 4
     size = -(-count // buckets)
-    picks = [np.arange(0, count, size), np.array([count - 1])]
+    picks = [np.linspace(0, count - 1, limit // 2).round().astype(int)]
     for series in (loss, grad_norm):
         padded = np.full(buckets * size, -np.inf)
         padded[:count] = series
@@ -141,7 +141,7 @@ def landscape_traces(land: Landscape, start: tuple[float, float]) -> list[dict]:
     """The colour bar, one scatter trace per level line (whole decades darker), the critical points and the
     start. All scatter, so Plotly.animate leaves them alone."""
     bottom, top = land.height_range
-    colorbar = {"thickness": 12, "len": 0.9, "outlinewidth": 0, "tickfont": {"size": 11},
+    colorbar = {"thickness": 12, "len": 0.9, "outlinewidth": 0,
                 "title": {"text": "loss", "side": "top"}}
     if land.log:
         # Ticks where the loss is a whole decade above the lowest point, labelled with that loss.
@@ -227,7 +227,7 @@ def run_traces(result: Result, steps: list[np.ndarray]) -> list[dict]:
     diverged = {
         "type": "scatter", "mode": "markers+text", "showlegend": False, "name": "diverged",
         "x": ends_x, "y": ends_y, "text": ends_text, "textposition": "top center",
-        "textfont": {"color": ends_color, "size": 13},
+        "textfont": {"color": ends_color},
         "marker": {"symbol": "asterisk-open", "size": 22, "color": ends_color,
                    "line": {"width": 3, "color": ends_color}},
         "hovertemplate": "%{text}<extra></extra>", "meta": {"role": "diverged"},
