@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -27,8 +28,13 @@ def _free_port() -> int:
 
 
 def serve(command: list[str], url: str):
-    """Start a server process, wait until `url` answers, yield, then stop it. Fails with the server's output."""
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    """Start a server process, wait until `url` answers, yield, then stop it. Fails with the server's output.
+
+    The server's log goes to a file, not a pipe: nobody reads a pipe while tests run, and a full one (a few
+    hundred request lines) would block the server mid-request.
+    """
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -37,13 +43,16 @@ def serve(command: list[str], url: str):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError(f"{command[0]} did not start:\n{process.stdout.read()}") from None
+                process.wait()
+                log.seek(0)
+                raise RuntimeError(f"{command[0]} did not start:\n{log.read()}") from None
             time.sleep(0.2)
     try:
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="session")
