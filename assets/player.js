@@ -358,6 +358,7 @@
     var context = window.dash_clientside.callback_context;
     var fromSlider = context.triggered.some(function (t) { return t.prop_id.indexOf("lr-slider") >= 0; });
     if (fromSlider && typeof sliderValue === "number") {
+      lab.lastSlider = sliderValue;
       return [noUpdate(), Number(Math.pow(10, sliderValue).toPrecision(3))];
     }
     if (typeof fieldValue === "number" && fieldValue > 0) return [Math.log10(fieldValue), noUpdate()];

@@ -84,3 +84,4 @@ def page(browser):
     page.on("requestfailed", lambda request: page.console_errors.append(f"failed: {request.url}"))
     yield page
     context.close()
+    assert page.console_errors == [], "the page logged errors"

@@ -141,6 +141,24 @@ def test_adding_three_runs_each_with_its_own_optimizer_and_settings(live_server,
     assert page.console_errors == []
 
 
+def test_the_learning_rate_slider_is_logarithmic_and_matches_the_typed_field(live_server, page):
+    open_app(page, live_server, "surface=ellipse&steps=40&opt=gd(lr=0.01)")
+    track = page.locator(".run-card .lr-slider .dash-slider-track").first.bounding_box()
+    previous = current_query(page)
+    page.mouse.click(track["x"] + 0.75 * track["width"], track["y"] + track["height"] / 2)
+    query = wait_for_result(page, previous)
+    lr = parse(query)[0].runs[0].lr
+    exponent = page.evaluate("descentLab.lastSlider")
+    assert lr == float(f"{10 ** exponent:.3g}")
+    low, high = math.log10(1e-8), math.log10(10.0)  # gd's declared lr range
+    assert exponent == pytest.approx(low + 0.75 * (high - low), abs=0.35)
+    field = page.locator('[id*="\\"field\\":\\"lr\\""][id*="\\"run\\":0"]')
+    assert float(field.input_value()) == lr
+    # Hovering a control shows its help: the declaration's text and range.
+    title = page.locator(".run-card .lr-row").first.get_attribute("title")
+    assert title.startswith("learning rate") and "1e-08" in title
+
+
 def test_duplicate_and_remove_a_run(live_server, page):
     open_app(page, live_server, "surface=ellipse&steps=50&opt=gd(lr=0.01)&opt=adam(lr=0.1,beta1=0.8)")
     previous = current_query(page)
@@ -216,6 +234,16 @@ def test_play_pause_step_scrub_and_keys_move_every_marker_in_step(live_server, p
     page.wait_for_timeout(300)
     assert page.evaluate("descentLab.player.step") == stopped
     _assert_markers_at(page, stopped)
+    # Speed: ×8 covers eight times the steps of ×1 in the same time (400 steps take 8 s at ×1).
+    rates = {}
+    for speed in ("1", "8"):
+        page.select_option("#speed", speed)
+        page.click("#to-start")
+        page.click("#play")
+        page.wait_for_timeout(400)
+        page.click("#play")
+        rates[speed] = page.evaluate("descentLab.player.step")
+    assert rates["1"] > 5 and rates["8"] > 4 * rates["1"]
 
 
 def _assert_markers_at(page, step: int) -> None:
