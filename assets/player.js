@@ -299,7 +299,8 @@
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;
-    var slider = target && target.tagName === "INPUT" && target.type === "range";
+    var slider = target && ((target.tagName === "INPUT" && target.type === "range") ||
+                            (target.getAttribute && target.getAttribute("role") === "slider"));
     var typing = target && !slider && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) ||
                                        (target.closest && target.closest(".dash-dropdown")));
     if (typing || event.altKey || event.ctrlKey || event.metaKey) return;

@@ -107,8 +107,8 @@ def run(experiment: Experiment, *, batch: bool = True) -> Result:
     states = [g.state for g in stepped]
     internals = [tuple(g.optimizer.internals) for g in stepped]
     recorded = [[tuple(g.state[name] for name in names)] for g, names in zip(stepped, internals, strict=True)]
-    # A group of one steps with its learning rate as a plain float, like its other shared hyperparameters.
-    plan = [(g.optimizer.update, g.rows, lr_table[:, g.rows.start, 0].tolist() if len(g.members) == 1
+    # A group of one steps with its learning rate as a scalar, like its other shared hyperparameters.
+    plan = [(g.optimizer.update, g.rows, list(lr_table[:, g.rows.start, 0]) if len(g.members) == 1
              else lr_table[:, g.rows], g.hyper, recorded[k], internals[k]) for k, g in enumerate(stepped)]
     with np.errstate(all="ignore"):
         params = start
@@ -129,7 +129,7 @@ def run(experiment: Experiment, *, batch: bool = True) -> Result:
             group.records = {name: _stack([values[j] for values in series]) for j, name in enumerate(names)}
         loss = surface.value(trajectory)
         gradient = surface.gradient(trajectory)
-        grad_norm = np.sqrt(gradient[..., 0] ** 2 + gradient[..., 1] ** 2)
+        grad_norm = np.hypot(gradient[..., 0], gradient[..., 1])  # no overflow while both parts are finite
 
     bad = ~np.isfinite(loss) | ~np.isfinite(grad_norm) | ~(np.abs(trajectory) <= DIVERGENCE_RADIUS).all(axis=-1)
     results: list[RunResult | None] = [None] * len(runs)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote
 
 from declarations import INT, Param, to_number
-from experiments.limits import MAX_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RUNS, MAX_WARNINGS, START_LIMIT
+from experiments.limits import MAX_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RUNS, MAX_WARNINGS, MAX_WORK, START_LIMIT
 from experiments.model import LABEL_FORBIDDEN, NOISE, SEED, STEPS, Experiment, Run, clean_label, finite_at
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
@@ -118,7 +118,22 @@ def parse(query: str) -> tuple[Experiment, list[str]]:
         if opt_texts:
             warnings.add("no usable run in the link; showing the default runs")
         runs = [Run(name, **settings) for name, settings in DEFAULT_RUNS]
+    per_step = work_per_step(runs)
+    if steps * per_step > MAX_WORK:
+        fewer = max(1, MAX_WORK // per_step)
+        warnings.add(f"steps={steps} is too much work for these runs (a link may ask for {MAX_WORK:,} run-steps, "
+                     f"and an L-BFGS step counts as history_size of them); using steps={fewer}")
+        steps = fewer
     return Experiment.trusted(surface_id, surface.settings, start, steps, seed, runs), list(warnings)
+
+
+def work_per_step(runs: list[Run]) -> int:
+    """The work of one step of all runs, in ordinary optimizer steps: runs that batch together count once."""
+    groups = {}
+    for r in runs:
+        opt = OPTIMIZERS[r.optimizer]
+        groups[opt.group_key(r.hyper)] = opt.cost(r.hyper)
+    return sum(groups.values())
 
 
 def parse_view(query: str) -> tuple[View, list[str]]:

@@ -2,7 +2,7 @@
 
 `init(params, hp) -> state` and `update(grad, state, params, lr, hp, surface) -> (params, state)` are pure
 functions over arrays shaped (runs, 2): one row per run, stepped together. Float hyperparameters arrive as
-(runs, 1) columns so a learning-rate sweep is one array operation (a value the group shares is a plain float);
+(runs, 1) columns so a learning-rate sweep is one array operation (a value the group shares is a scalar);
 everything that picks a code path (a bool, an int, a choice, or a float whose zero switches a branch off, like
 torch's `if weight_decay != 0`) is the same for every run in a group.
 """
@@ -59,6 +59,8 @@ class Optimizer:
     fixed: dict[str, Any] = field(default_factory=dict)  # settings an alias pins (gd: momentum = 0)
     switches: tuple[str, ...] = ()  # float params whose zero-ness selects a code path
     check: Callable[[dict[str, Any]], list[tuple[str, dict[str, Any]]]] | None = None
+    # Work of one step of a group, in plain-optimizer steps; the link limits steps × the sum over groups.
+    cost: Callable[[dict[str, Any]], int] = lambda hyper: 1
 
     def settings(self, given: dict[str, Any]) -> dict[str, Any]:
         """Complete and validate hyperparameters for the Python API; raises ValueError on bad values."""
@@ -86,9 +88,10 @@ class Optimizer:
         values: dict[str, Any] = dict(self.fixed)
         for p in self.params:
             if p.kind == FLOAT and len({row[p.name] for row in rows}) == 1:
-                # A value shared by the whole group is a plain float: NumPy's fixed cost per call on (1, 1)
-                # arrays is most of a step's time, and float64 arithmetic gives the same bits either way.
-                values[p.name] = float(rows[0][p.name])
+                # A value shared by the whole group is a NumPy scalar: NumPy's fixed cost per call on (1, 1)
+                # arrays is most of a step's time, float64 arithmetic gives the same bits either way, and
+                # unlike a Python float it still divides by zero to inf instead of raising.
+                values[p.name] = np.float64(rows[0][p.name])
             elif p.kind == FLOAT:
                 values[p.name] = np.array([[row[p.name]] for row in rows], dtype=float)
             else:

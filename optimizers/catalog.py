@@ -533,6 +533,7 @@ LBFGS = Optimizer(
         Param("tolerance_change", 1e-9, 1e-15, 1.0, log=True, help="do not step unless g·d ≤ −this"),
     ),
     init=lbfgs_init, update=lbfgs_update,
+    cost=lambda hyper: hyper["history_size"],  # the two-loop recursion walks every stored pair
     equations="s = θ_t − θ_{t−1},  y = g_t − g_{t−1},  stored when y·s > 10⁻¹⁰\n"
               "d = −H_t g_t by the two-loop recursion, H₀ = (y·s)/(y·y) I\n"
               "θ ← θ + η d   (first step: η·min(1, 1/‖g‖₁))",

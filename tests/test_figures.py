@@ -266,3 +266,9 @@ def test_summaries_report_distance_first_arrival_and_divergence(mixed_result):
     assert rows[2].name == "slow"
     (arrived,) = summaries(run(Experiment("ellipse", [Run("gd", lr=0.15)], steps=300)))
     assert arrived.reached_at is not None and 0 < arrived.reached_at < 300 and math.isfinite(arrived.final_loss)
+
+
+def test_values_below_float32s_range_travel_as_float64_so_log_axes_keep_them():
+    spec = typed(np.array([1.0, 1e-40, 0.0]))
+    assert spec["dtype"] == "f8" and decode(spec)[1] == 1e-40
+    assert typed(np.array([1.0, 1e-30, 0.0]))["dtype"] == "f4"

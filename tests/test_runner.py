@@ -365,3 +365,23 @@ def test_json_export_has_no_non_finite_numbers():
         assert entry["diverged_at"] == rr.diverged_at
         assert entry["x"] == rr.points[:, 0].tolist() and entry["loss"] == rr.loss.tolist()
     assert parse(document["query"]) == (result.experiment, [])
+
+
+def test_a_division_by_zero_inside_a_rule_is_inf_not_an_exception():
+    """RAdam's ρ∞ is exactly 4 when β₂ = 0.6, so its rectifier divides by zero; a lone run's shared
+    hyperparameters are NumPy scalars, which give inf there as the arrays of a batch do."""
+    alone = run(Experiment("ellipse", [Run("radam", lr=0.01, beta2=0.6)], steps=50))
+    batch = run(Experiment("ellipse", [Run("radam", lr=0.01, beta2=0.6), Run("radam", lr=0.02, beta2=0.5)],
+                           steps=50))
+    assert np.isfinite(alone.runs[0].loss).all()
+    assert np.array_equal(alone.runs[0].points, batch.runs[0].points)
+
+
+def test_a_start_whose_gradient_squares_overflow_still_starts():
+    """At (0, 60) on a steep crescent each gradient component is finite but its square is not; the norm must
+    be, so the run starts and then diverges at step 1 rather than at step 0 with nothing to draw."""
+    experiment = Experiment("crescent", [Run("gd", lr=0.01)], start=(0.0, 60.0),
+                            surface_params={"decay": 6.0, "height": 2.0})
+    (only,) = run(experiment).runs
+    assert np.isfinite(only.grad_norm[0]) and only.grad_norm[0] > 1e154
+    assert only.diverged_at == 1 and len(only.points) == 1

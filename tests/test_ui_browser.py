@@ -159,6 +159,39 @@ def test_the_learning_rate_slider_is_logarithmic_and_matches_the_typed_field(liv
     assert title.startswith("learning rate") and "1e-08" in title
 
 
+def test_an_emptied_field_shows_its_kept_value_again(live_server, page):
+    open_app(page, live_server, "surface=ellipse&steps=40&opt=gd(lr=0.01)")
+    field = page.locator('[id*="\\"field\\":\\"lr\\""][id*="\\"run\\":0"]')
+    field.fill("")
+    field.press("Enter")
+    page.wait_for_function("""() => {
+        const el = document.querySelector('.run-card .lr-row input');
+        return el && el.value === '0.01';
+    }""")
+    assert "opt=gd(lr=0.01)" in current_query(page)
+
+
+def test_arrow_keys_on_the_lr_slider_move_the_slider_not_the_playback(live_server, page):
+    open_app(page, live_server, "surface=ellipse&steps=400&opt=gd(lr=0.01)")
+    page.evaluate("descentLab.seek(100)")
+    previous = current_query(page)
+    thumb = page.locator(".run-card .lr-slider [role=slider]").first
+    thumb.focus()
+    thumb.press("ArrowRight")
+    assert page.evaluate("descentLab.player.step") == 100
+    query = wait_for_result(page, previous)
+    assert parse(query)[0].runs[0].lr != 0.01
+
+
+def test_a_malformed_click_message_changes_nothing(live_server, page):
+    open_app(page, live_server, "surface=ellipse&steps=40&opt=gd(lr=0.01)")
+    before = current_query(page)
+    page.evaluate("dash_clientside.set_props('click-start', {data: {x: 'abc', y: null}})")
+    page.wait_for_timeout(800)
+    assert current_query(page) == before
+    assert "could not" not in page.locator("#status").inner_text()
+
+
 def test_duplicate_and_remove_a_run(live_server, page):
     open_app(page, live_server, "surface=ellipse&steps=50&opt=gd(lr=0.01)&opt=adam(lr=0.1,beta1=0.8)")
     previous = current_query(page)

@@ -173,3 +173,12 @@ def test_no_query_no_work(query):
 
     with pytest.raises(PreventUpdate):
         on_query(query, None)
+
+
+def test_hand_made_edits_are_ignored_not_a_crash():
+    shown = controls(surface=["ellipse"])
+    shown.runs[0]["optimizer"] = {"x": 1}
+    shown.runs[1]["schedule"] = ["cosine"]
+    experiment, _ = edit(BASE, shown)
+    assert experiment.surface == "ellipse" and experiment.runs[0].optimizer == "gd"
+    assert experiment.runs[1].schedule == "constant"

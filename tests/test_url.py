@@ -10,9 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from declarations import BOOL, CHOICE, FLOAT, INT, Param
-from experiments.limits import MAX_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RUNS, MAX_STEPS, MAX_WARNINGS, START_LIMIT
+from experiments.limits import (
+    MAX_LABEL_LENGTH,
+    MAX_QUERY_LENGTH,
+    MAX_RUNS,
+    MAX_STEPS,
+    MAX_WARNINGS,
+    MAX_WORK,
+    START_LIMIT,
+)
 from experiments.model import LABEL_FORBIDDEN, NOISE, SEED, STEPS, Experiment, Run, clean_label, finite_at
-from experiments.url import View, parse, parse_view, to_query
+from experiments.url import View, parse, parse_view, to_query, work_per_step
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES, get_surface
 
@@ -184,8 +192,11 @@ def experiments(draw) -> Experiment:
     # A valid experiment starts where the loss is finite (the crescent's exp term overflows far above the ring).
     bound = get_surface(surface, **surface_params)
     start = draw(st.tuples(COORDINATES, COORDINATES).filter(lambda point: finite_at(bound, point)))
+    runs = draw(RUN_LISTS)
+    # A link may not ask for more work than MAX_WORK (L-BFGS's long histories make each step costly).
+    most_steps = min(MAX_STEPS, MAX_WORK // work_per_step(runs))
     return Experiment(
-        surface, draw(RUN_LISTS), start=start, steps=draw(st.integers(1, MAX_STEPS)),
+        surface, runs, start=start, steps=draw(st.integers(1, most_steps)),
         seed=draw(st.integers(0, 2**32 - 1)), surface_params=surface_params,
     )
 
@@ -488,3 +499,18 @@ def test_punctuation_stays_readable_and_the_rest_is_encoded():
     assert "opt=adam(lr=0.01,schedule=step,step_size=10,label=a%2Bb;%20c%2Fd%20%C3%BC%3F)" in query
     assert "%28" not in query and "%29" not in query and "%2C" not in query and "%3D" not in query
     assert parse(query)[0].runs[0].label == "a+b; c/d ü?"
+
+
+def test_a_link_is_limited_in_work_not_only_in_steps():
+    many = "&".join(f"opt={name}(lr=0.01)" for name in ("gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad",
+                                                        "adamw", "nadam", "radam", "adamax", "lamb", "adadelta"))
+    experiment, warnings = parse(f"surface=ellipse&steps=100000&{many}")
+    assert experiment.steps == 100_000 and warnings == []  # twelve different optimizers fit
+    experiment, warnings = parse("surface=ellipse&steps=100000&opt=lbfgs(lr=1.0)&opt=adagrad(lr=0.1)")
+    assert work_per_step(list(experiment.runs)) == 101  # L-BFGS's 100-pair history, plus one
+    assert experiment.steps == MAX_WORK // 101
+    assert warnings == [f"steps=100000 is too much work for these runs (a link may ask for {MAX_WORK:,} run-steps, "
+                        f"and an L-BFGS step counts as history_size of them); using steps={MAX_WORK // 101}"]
+    # Runs that batch together cost one group.
+    sweep = "&".join(f"opt=lbfgs(lr={lr},history_size=10)" for lr in (0.1, 0.5, 1.0))
+    assert work_per_step(list(parse(sweep)[0].runs)) == 10

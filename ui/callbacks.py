@@ -11,6 +11,7 @@ from functools import lru_cache
 from dash import ALL, MATCH, Input, Output, Patch, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
+from declarations import to_number
 from experiments.runner import run
 from experiments.url import parse, to_query
 from ui.controls import run_card, surface_fields
@@ -76,8 +77,18 @@ def register(app) -> None:
 
 # -- edits -----------------------------------------------------------------------------------------------------
 
-def on_edit(search, surface, surface_values, steps, seed, start_x, start_y, click, run_values, add_clicks,
-            remove_clicks, duplicate_clicks, query):
+def on_edit(*args):
+    try:
+        return _on_edit(*args)
+    except PreventUpdate:
+        raise
+    except Exception:  # only a hand-made request gets here; it must not become a 500
+        logging.getLogger(__name__).exception("an edit could not be applied")
+        raise PreventUpdate from None
+
+
+def _on_edit(search, surface, surface_values, steps, seed, start_x, start_y, click, run_values, add_clicks,
+             remove_clicks, duplicate_clicks, query):
     fired = ctx.triggered_prop_ids
     if not query or "url.search" in fired:
         experiment, messages = parse(search or "")
@@ -93,11 +104,14 @@ def on_edit(search, surface, surface_values, steps, seed, start_x, start_y, clic
         runs=_runs(ctx.inputs_list[8], run_values),
     )
     experiment, messages = edit(current, controls, action)
+    # A field left empty keeps its value; rebuilding the controls shows that value again.
+    blank = any(v is None for run in controls.runs for v in run.values()) or \
+        any(v is None for v in controls.surface_values.values())
     if to_query(experiment) == query and not messages:
-        if action or _shown(controls) != _shown_of(experiment):
-            return _outputs(experiment, messages, rebuild=False, surface=False)
+        if action or blank or _shown(controls) != _shown_of(experiment):
+            return _outputs(experiment, messages, rebuild=blank, surface=blank)
         raise PreventUpdate
-    rebuild = structure(experiment) != structure(current) or bool(messages)
+    rebuild = structure(experiment) != structure(current) or bool(messages) or blank
     return _outputs(experiment, messages, rebuild=rebuild, surface=experiment.surface != current.surface)
 
 
@@ -108,8 +122,10 @@ def _action(fired: dict, click) -> tuple:
             return ("add",)
         if isinstance(component, dict) and component.get("type") in ("run-remove", "run-duplicate") and value:
             return (component["type"].removeprefix("run-"), int(component["run"]))
-        if prop_id == "click-start.data" and click:
-            return ("start", float(click["x"]), float(click["y"]))
+        if prop_id == "click-start.data" and isinstance(click, dict):
+            x, y = to_number(click.get("x")), to_number(click.get("y"))
+            if x is not None and y is not None:
+                return ("start", x, y)
         if prop_id == "surface.value":
             return ("surface",)
     return ()

@@ -30,13 +30,18 @@ LINEAR_LEVELS = 20
 DRAW_LIMIT = 2000  # most points drawn per run; longer runs are decimated
 REACHED_TOLERANCE = 1e-3  # distance to a minimum that counts as having reached it
 _F4_MAX = float(np.finfo(np.float32).max)
+_F4_TINY = float(np.finfo(np.float32).tiny)
 
 
 def typed(values, dtype: str = "f4") -> dict:
-    """A plotly typed-array spec. Floats too large for float32 are sent as float64 rather than as infinity."""
+    """A plotly typed-array spec. Values float32 cannot hold (beyond its range, or so small they would flush
+    to zero on a log axis) send the array as float64 instead."""
     array = np.asarray(values)
-    if dtype == "f4" and array.size and float(np.max(np.abs(array))) > _F4_MAX:
-        dtype = "f8"
+    if dtype == "f4" and array.size:
+        magnitude = np.abs(array[np.isfinite(array)])
+        nonzero = magnitude[magnitude > 0]
+        if magnitude.size and (magnitude.max() > _F4_MAX or (nonzero.size and nonzero.min() < _F4_TINY)):
+            dtype = "f8"
     little_endian = np.ascontiguousarray(array, dtype=np.dtype(dtype).newbyteorder("<"))
     spec = {"dtype": dtype, "bdata": base64.b64encode(little_endian.tobytes()).decode("ascii")}
     if array.ndim > 1:

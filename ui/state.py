@@ -52,7 +52,7 @@ def edit(current: Experiment, controls: Controls, action: tuple = ()) -> tuple[E
     runs = [_fill(values, current.runs[i] if i < len(current.runs) else None, messages)
             for i, values in enumerate(controls.runs)]
     kind = action[0] if action else ""
-    surface = controls.surface if controls.surface in SURFACES else current.surface
+    surface = controls.surface if _known(controls.surface, SURFACES) else current.surface
     if kind == "surface" and surface != current.surface:
         surface_values: dict[str, object] = {}
         start: tuple[object, object] = SURFACES[surface].default_start
@@ -91,9 +91,9 @@ def edit(current: Experiment, controls: Controls, action: tuple = ()) -> tuple[E
 def _fill(values: dict[str, object], current: Run | None, messages: list[str]) -> dict[str, object]:
     """A run's control values, restricted to what its (possibly new) optimizer and schedule take; empty fields
     keep the current value when the optimizer is unchanged."""
-    optimizer = values.get("optimizer") if values.get("optimizer") in OPTIMIZERS else None
+    optimizer = values.get("optimizer") if _known(values.get("optimizer"), OPTIMIZERS) else None
     optimizer = optimizer or (current.optimizer if current else "gd")
-    schedule = values.get("schedule") if values.get("schedule") in SCHEDULES else "constant"
+    schedule = values.get("schedule") if _known(values.get("schedule"), SCHEDULES) else "constant"
     same = current is not None and current.optimizer == optimizer
     same_schedule = current is not None and current.schedule == schedule
     kept = {"optimizer": optimizer, "schedule": schedule}
@@ -130,6 +130,10 @@ def _run_text(values: dict[str, object]) -> str:
     if values.get("label"):
         items.append(f"label={values['label']}")
     return f"{optimizer}({','.join(items)})"
+
+
+def _known(name: object, registry: dict) -> bool:
+    return isinstance(name, str) and name in registry
 
 
 def _new_run(runs: list[dict[str, object]]) -> dict[str, object]:
