@@ -81,7 +81,9 @@ def page(browser):
     page.console_errors = []
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.on("requestfailed", lambda request: page.console_errors.append(f"failed: {request.url}"))
+    # A request cut short by a navigation (net::ERR_ABORTED, e.g. on reload) is not a failure of the app.
+    page.on("requestfailed", lambda request: "ERR_ABORTED" not in (request.failure or "")
+            and page.console_errors.append(f"failed: {request.url} ({request.failure})"))
     yield page
     context.close()
     assert page.console_errors == [], "the page logged errors"
