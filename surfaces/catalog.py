@@ -111,6 +111,7 @@ class Crescent(Surface):
     # The ranges keep the shape: within them the ring always has its top saddle, central peak and bottom minimum.
     default_view = (-1.6, 1.6, -1.6, 1.6)
     default_start = (0.5, 0.8)
+    contour = "log"  # the valley floor lies decades below the walls; linear levels would hide the ring
 
     def value(self, points):
         x, y = points[..., 0], points[..., 1]

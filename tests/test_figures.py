@@ -272,3 +272,13 @@ def test_values_below_float32s_range_travel_as_float64_so_log_axes_keep_them():
     spec = typed(np.array([1.0, 1e-40, 0.0]))
     assert spec["dtype"] == "f8" and decode(spec)[1] == 1e-40
     assert typed(np.array([1.0, 1e-30, 0.0]))["dtype"] == "f4"
+
+
+def test_the_crescent_uses_log_levels_and_labels_the_gap_above_its_minimum():
+    land = landscape("crescent", (("decay", 3.0), ("height", 1.0), ("wall", 5.0)))
+    (bottom,) = land.surface.minima()  # just below (0, −1): the tilt pulls it down the ring
+    assert land.log and land.low == land.surface.value(np.array([bottom.x, bottom.y]))
+    assert land.low == pytest.approx(math.exp(-6.0), rel=1e-3)  # about height·e^(decay·(−1 − 1))
+    colorbar = landscape_traces(land, (0.5, 0.8))[0]["marker"]["colorbar"]
+    assert colorbar["title"]["text"] == "loss − 0.002478"
+    assert "1e-3" in colorbar["ticktext"] and len(set(colorbar["ticktext"])) == len(colorbar["ticktext"])

@@ -98,7 +98,7 @@ def surface_fields(experiment: Experiment) -> list:
     cls = SURFACES[experiment.surface]
     fields = [param_control(p, experiment.surface_params[p.name], {"type": "surface-param", "name": p.name},
                             compact=True) for p in cls.params]
-    return [*fields, html.Div([html.Code(cls.formula)], className="formula", title=cls.about)]
+    return [*fields, html.Div([html.Code(cls.formula)], className="formula", title=f"{cls.formula}\n\n{cls.about}")]
 
 
 def experiment_fields(experiment: Experiment) -> list:

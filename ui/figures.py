@@ -149,11 +149,14 @@ def landscape_traces(land: Landscape, start: tuple[float, float]) -> list[dict]:
     colorbar = {"thickness": 12, "len": 0.9, "outlinewidth": 0,
                 "title": {"text": "loss", "side": "top"}}
     if land.log:
-        # Ticks where the loss is a whole decade above the lowest point, labelled with that loss.
+        # Ticks where the loss is a whole decade above the lowest point.
         decades = [k for k in range(math.floor(bottom), math.ceil(top) + 1)
                    if bottom <= math.log10(10.0**k + land.offset) <= top]
+        # Above a lowest point that is not 0, label the gap (as the loss curve does), not the loss itself.
         colorbar.update(tickvals=[math.log10(10.0**k + land.offset) for k in decades],
-                        ticktext=[_loss_text(land.low + 10.0**k) for k in decades])
+                        ticktext=[_loss_text(10.0**k) for k in decades])
+        if land.low != 0:
+            colorbar["title"]["text"] = f"loss − {land.low:.4g}"
     scale = {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "showlegend": False,
              "hoverinfo": "skip", "name": "loss",
              "marker": {"color": [bottom], "cmin": bottom, "cmax": top, "colorscale": LANDSCAPE_SCALE,
