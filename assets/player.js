@@ -35,7 +35,6 @@
     }
     return Float64Array.from(value || []);
   }
-  lab.decode = decode;
 
   function graph(id) {
     var root = document.getElementById(id);
@@ -345,7 +344,6 @@
       });
     });
   }
-  lab.attachClick = attachClick;
 
   /* Round to about a thousandth of the visible span, so links stay short and the point is still exact
    * to the pixel. */

@@ -132,12 +132,8 @@ def _action(fired: dict, click) -> tuple:
 
 
 def _value(raw):
-    """A control's value as the editor takes it: checklists become booleans, empty fields None."""
-    if isinstance(raw, list):
-        return bool(raw)
-    if raw is None or (isinstance(raw, str) and not raw.strip() and raw != ""):
-        return None
-    return raw
+    """A control's value as the editor takes it: checklists become booleans (an empty field is already None)."""
+    return bool(raw) if isinstance(raw, list) else raw
 
 
 def _runs(items: list[dict], values: list) -> list[dict]:
@@ -177,7 +173,6 @@ class Rendered:
     steps: int
     runs: int
     seconds: float
-    drawn_points: list[int]
 
 
 @lru_cache(maxsize=RESULT_CACHE_SIZE)
@@ -192,7 +187,7 @@ def render(query: str) -> Rendered:
         landscape_key=surface_key(experiment.surface, experiment.surface_params),
         landscape_traces=len(contour["data"]) - len(experiment.runs) - 2, contour=contour,
         curves=curves_figure(result, picked), summaries=summaries(result), steps=experiment.steps,
-        runs=len(experiment.runs), seconds=seconds, drawn_points=[len(p) for p in picked],
+        runs=len(experiment.runs), seconds=seconds,
     )
 
 

@@ -10,8 +10,14 @@ from declarations import BOOL, CHOICE, FLOAT, INT, Param
 from experiments.model import NOISE, SEED, STEPS, Experiment, Run
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
-from ui.state import control_value
 from ui.theme import run_style
+
+
+def control_value(param: Param, value: object) -> object:
+    """A declared value as its control holds it (a checklist for booleans)."""
+    if param.kind == BOOL:
+        return ["on"] if value else []
+    return float(value) if param.kind == FLOAT else value
 
 
 def field_id(run: int, name: str) -> dict:

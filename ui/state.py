@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from declarations import BOOL, FLOAT, Param
 from experiments.limits import MAX_RUNS
 from experiments.model import NOISE, Experiment, Run, clean_label
-from experiments.url import parse, run_text, to_query
+from experiments.url import parse
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
 
@@ -150,31 +149,9 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def canonical(experiment: Experiment) -> str:
-    return to_query(experiment)
-
-
 def structure(experiment: Experiment) -> list:
     """What decides which controls exist: when it changes, the control panels are rebuilt."""
     return [experiment.surface, [[r.optimizer, r.schedule] for r in experiment.runs]]
 
 
-def control_value(param: Param, value: object) -> object:
-    """A declared value as its control holds it (a checklist for booleans)."""
-    if param.kind == BOOL:
-        return ["on"] if value else []
-    if param.kind == FLOAT:
-        return float(value)
-    return value
-
-
-def from_control(param: Param, raw: object) -> object:
-    """A control's value back as a declared value; None when the field is empty."""
-    if param.kind == BOOL:
-        return bool(raw)
-    if raw is None or raw == "":
-        return None
-    return raw
-
-
-__all__ = ["Controls", "canonical", "control_value", "controls_of", "edit", "from_control", "run_text", "structure"]
+__all__ = ["Controls", "controls_of", "edit", "structure"]
