@@ -119,7 +119,7 @@ def test_adding_three_runs_each_with_its_own_optimizer_and_settings(live_server,
     beta1.fill("0.5")
     beta1.press("Enter")
     previous = wait_for_result(page, previous)
-    # Run 3 (nesterov) gets a cosine schedule; run 4 (adam) gets noise.
+    # Run 3 (nesterov) gets a cosine schedule; run 4 (sgd, next in the catalogue) gets noise.
     choose(page, cards.nth(2).locator(".schedule"), "cosine")
     previous = wait_for_result(page, previous)
     noise = page.locator('[id*="\\"field\\":\\"noise\\""][id*="\\"run\\":3"]')
@@ -130,7 +130,7 @@ def test_adding_three_runs_each_with_its_own_optimizer_and_settings(live_server,
     experiment, warnings = parse(query)
     assert warnings == []
     runs = experiment.runs
-    assert [r.optimizer for r in runs] == ["gd", "adam", "nesterov", "adam"]
+    assert [r.optimizer for r in runs] == ["gd", "adam", "nesterov", "sgd"]
     assert runs[1].lr == 0.2 and runs[1].hyper["beta1"] == 0.5
     assert runs[2].schedule == "cosine"
     assert runs[3].noise == 0.3

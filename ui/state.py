@@ -15,9 +15,6 @@ from experiments.url import parse
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
 
-# Optimizers a new run takes, in order, skipping those already on the page.
-ADD_ORDER = ("gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad", "adamw", "nadam", "radam", "adamax",
-             "adadelta", "lamb", "lbfgs", "newton", "sgd")
 RUN_KEYS = ("optimizer", "schedule", "noise", "label")  # run fields that are not hyper- or schedule parameters
 
 
@@ -137,7 +134,8 @@ def _known(name: object, registry: dict) -> bool:
 
 def _new_run(runs: list[dict[str, object]]) -> dict[str, object]:
     used = {values["optimizer"] for values in runs}
-    optimizer = next((name for name in ADD_ORDER if name not in used), "adam")
+    # The next optimizer of the catalogue not yet on the page.
+    optimizer = next((name for name in OPTIMIZERS if name not in used), "adam")
     return {"optimizer": optimizer, "schedule": "constant", "lr": OPTIMIZERS[optimizer].params[0].default}
 
 

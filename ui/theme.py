@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 # Okabe & Ito's palette without its yellow, which vanishes on the pale landscape.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-SYMBOLS = ("circle", "square", "diamond", "triangle-up", "triangle-down", "pentagon", "hexagon", "cross",
-           "star-square", "hourglass", "triangle-left", "bowtie")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 # The glyph shown beside a run's name in the controls and table, matching its marker symbol.
 GLYPHS = {"circle": "●", "square": "■", "diamond": "◆", "triangle-up": "▲", "triangle-down": "▼",
           "pentagon": "⬟", "hexagon": "⬢", "cross": "✚", "star-square": "✦", "hourglass": "⧗",
           "triangle-left": "◀", "bowtie": "⋈"}
+SYMBOLS = tuple(GLYPHS)  # one per run, up to the 12 a link may hold
 
 # The landscape: pale greys, white in the valleys, so the coloured paths stand out everywhere on it.
 LANDSCAPE_SCALE = [[0.0, "#ffffff"], [0.35, "#eeeeea"], [0.7, "#d6d6cf"], [1.0, "#b9b9b0"]]
