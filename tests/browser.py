@@ -47,6 +47,24 @@ def traces(page, graph_id: str, role: str) -> list[dict]:
     return [t for t in figure(page, graph_id) if t["meta"] and t["meta"].get("role") == role]
 
 
+def run_field(page, run: int, name: str):
+    """The input of one run's setting, found by its pattern-matching id."""
+    return page.locator(f'input[id*=\'"field":"{name}"\'][id*=\'"run":{run},\']')
+
+
+def type_into(field, text: str) -> None:
+    """Type a value and commit it (the fields commit on Enter or on leaving them)."""
+    field.fill(text)
+    field.press("Enter")
+
+
+def enter(page, field, text: str) -> str:
+    """Type a value, commit it, and return the query of the result it leads to."""
+    previous = current_query(page)
+    type_into(field, text)
+    return wait_for_result(page, previous)
+
+
 def choose(page, dropdown, label: str) -> None:
     """Pick an option of a dash dropdown the way a user does: open it, click the option."""
     dropdown.click()

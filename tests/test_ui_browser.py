@@ -11,7 +11,18 @@ import pytest
 from experiments import run
 from experiments.url import parse
 from surfaces import SURFACES
-from tests.browser import READ_LAYOUT, as_float32, choose, current_query, open_app, traces, wait_for_result
+from tests.browser import (
+    READ_LAYOUT,
+    as_float32,
+    choose,
+    current_query,
+    enter,
+    open_app,
+    run_field,
+    traces,
+    type_into,
+    wait_for_result,
+)
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -110,22 +121,13 @@ def test_adding_three_runs_each_with_its_own_optimizer_and_settings(live_server,
     # Run 2 (momentum by default) becomes Adam with its own learning rate and β₁.
     previous = current_query(page)
     choose(page, cards.nth(1).locator(".optimizer"), "Adam")
-    previous = wait_for_result(page, previous)
-    lr = page.locator('[id*="\\"field\\":\\"lr\\""][id*="\\"run\\":1"]')
-    lr.fill("0.2")
-    lr.press("Enter")
-    previous = wait_for_result(page, previous)
-    beta1 = page.locator('[id*="\\"field\\":\\"beta1\\""][id*="\\"run\\":1"]')
-    beta1.fill("0.5")
-    beta1.press("Enter")
-    previous = wait_for_result(page, previous)
+    wait_for_result(page, previous)
+    enter(page, run_field(page, 1, "lr"), "0.2")
+    previous = enter(page, run_field(page, 1, "beta1"), "0.5")
     # Run 3 (nesterov) gets a cosine schedule; run 4 (sgd, next in the catalogue) gets noise.
     choose(page, cards.nth(2).locator(".schedule"), "cosine")
-    previous = wait_for_result(page, previous)
-    noise = page.locator('[id*="\\"field\\":\\"noise\\""][id*="\\"run\\":3"]')
-    noise.fill("0.3")
-    noise.press("Enter")
-    query = wait_for_result(page, previous)
+    wait_for_result(page, previous)
+    query = enter(page, run_field(page, 3, "noise"), "0.3")
 
     experiment, warnings = parse(query)
     assert warnings == []
@@ -152,8 +154,7 @@ def test_the_learning_rate_slider_is_logarithmic_and_matches_the_typed_field(liv
     assert lr == float(f"{10 ** exponent:.3g}")
     low, high = math.log10(1e-8), math.log10(10.0)  # gd's declared lr range
     assert exponent == pytest.approx(low + 0.75 * (high - low), abs=0.35)
-    field = page.locator('[id*="\\"field\\":\\"lr\\""][id*="\\"run\\":0"]')
-    assert float(field.input_value()) == lr
+    assert float(run_field(page, 0, "lr").input_value()) == lr
     # Hovering a control shows its help: the declaration's text and range.
     title = page.locator(".run-card .lr-row").first.get_attribute("title")
     assert title.startswith("learning rate") and "1e-08" in title
@@ -161,9 +162,7 @@ def test_the_learning_rate_slider_is_logarithmic_and_matches_the_typed_field(liv
 
 def test_an_emptied_field_shows_its_kept_value_again(live_server, page):
     open_app(page, live_server, "surface=ellipse&steps=40&opt=gd(lr=0.01)")
-    field = page.locator('[id*="\\"field\\":\\"lr\\""][id*="\\"run\\":0"]')
-    field.fill("")
-    field.press("Enter")
+    type_into(run_field(page, 0, "lr"), "")
     page.wait_for_function("""() => {
         const el = document.querySelector('.run-card .lr-row input');
         return el && el.value === '0.01';
@@ -329,11 +328,7 @@ def test_zoom_survives_a_rerun_and_resets_with_a_new_surface(live_server, page):
     open_app(page, live_server, "surface=rosenbrock&steps=100&opt=gd(lr=0.001)")
     page.evaluate("Plotly.relayout(document.querySelector('#contour .js-plotly-plot'), "
                   "{'xaxis.range': [-1.5, 0.5], 'yaxis.range': [0.5, 2.5]})")
-    previous = current_query(page)
-    field = page.locator('[id*="\\"field\\":\\"lr\\""][id*="\\"run\\":0"]')
-    field.fill("0.0005")
-    field.press("Enter")
-    previous = wait_for_result(page, previous)
+    previous = enter(page, run_field(page, 0, "lr"), "0.0005")
     layout = page.evaluate(READ_LAYOUT, "contour")
     assert layout["x"] == pytest.approx([-1.5, 0.5]) and layout["y"] == pytest.approx([0.5, 2.5])
     choose(page, page.locator("#surface"), SURFACES["ellipse"].title)

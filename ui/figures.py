@@ -29,6 +29,8 @@ LOG_LEVELS_PER_DECADE = 4
 LINEAR_LEVELS = 20
 DRAW_LIMIT = 2000  # most points drawn per run; longer runs are decimated
 REACHED_TOLERANCE = 1e-3  # distance to a minimum that counts as having reached it
+# The page's own font stack; the browser player scales the size with the window.
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif", "size": 13}
 _F4_MAX = float(np.finfo(np.float32).max)
 _F4_TINY = float(np.finfo(np.float32).tiny)
 
@@ -266,8 +268,7 @@ def contour_layout(result: Result) -> dict:
                   "constrain": "domain", "zeroline": False, "showgrid": False, "ticks": "outside"},
         "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
         "hovermode": "closest", "dragmode": "zoom", "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",
-        "font": {"family": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif",
-                 "size": 13},
+        "font": FONT,
     }
 
 
@@ -320,7 +321,7 @@ def curves_figure(result: Result, steps: list[np.ndarray] | None = None) -> dict
     layout: dict = {
         "uirevision": "curves", "margin": {"l": 64, "r": 12, "t": 8, "b": 36}, "showlegend": False,
         "hovermode": "x", "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
-        "font": contour_layout(result)["font"],
+        "font": FONT,
     }
     data: list[dict] = []
     bottom = len(rows)
