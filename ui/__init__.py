@@ -1,18 +1,22 @@
-"""The Dash app: layout, figure builders, callbacks. The only package that imports dash."""
+"""The Dash app: layout, figure builders, callbacks. The only package that imports dash.
+
+Dash is imported when the app is created, not when the package is, so the dash-free figure builders (figures,
+contours, standalone) also serve the command line.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from dash import Dash
-
-from ui.callbacks import register
-from ui.layout import page
-
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
-def create_app() -> Dash:
+def create_app():
+    from dash import Dash
+
+    from ui.callbacks import register
+    from ui.layout import page
+
     # serve_locally: every script and stylesheet comes from this server, so a classroom without internet works.
     # compress: results travel as base64 arrays inside JSON, which gzip shrinks by about a third.
     app = Dash(__name__, title="Descent Lab", serve_locally=True, assets_folder=str(ASSETS), update_title=None,
