@@ -1,0 +1,759 @@
+"""Lessons: ready-made experiments that show one phenomenon from the lecture notes each.
+
+A lesson is data: an experiment as a canonical link query, the sentence of the notes it reproduces (quoted
+verbatim from its seed file), a title and a caption in each language, and a check that runs on the Result and
+lists what is missing from the picture ([] when the phenomenon is on screen). The checks are the tests: if a
+change to an optimizer or a surface stops a lesson from showing what its caption says, its check says so with
+the measured numbers.
+
+    result, problems = check_lesson(LESSONS["zigzag"])
+    lesson_link(LESSONS["zigzag"])  # the query plus &lesson=zigzag, for the page
+
+The seed files are the five lecture notes the product is built from (see the design notes); `seed` names one
+and `quote` is a sentence copied from it exactly.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote as _percent
+
+import numpy as np
+
+from experiments.runner import Result, RunResult, run
+from experiments.url import parse
+
+LANGUAGES = ("en", "zh-CN", "zh-TW")
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str  # url-safe id: lowercase letters, digits and '-'
+    query: str  # canonical: to_query(parse(query)[0]) == query, with no warnings
+    seed: str  # the seed file the lesson reproduces
+    quote: str  # a sentence copied verbatim from that seed file
+    title: dict[str, str]  # one per language in LANGUAGES
+    caption: dict[str, str]  # 2–4 sentences on what to watch for on screen, one per language
+    check: Callable[[Result], list[str]]  # the problems found; [] means the phenomenon is shown
+
+
+def lesson_link(lesson: Lesson) -> str:
+    """The lesson's query with the page key that names it."""
+    return f"{lesson.query}&lesson={lesson.slug}"
+
+
+def check_lesson(lesson: Lesson) -> tuple[Result, list[str]]:
+    """Parse and run the lesson's experiment and check it. Link warnings count as problems."""
+    experiment, warnings = parse(lesson.query)
+    result = run(experiment)
+    return result, [f"link warning: {w}" for w in warnings] + lesson.check(result)
+
+
+# -- helpers the checks share ----------------------------------------------------------------------------------
+
+
+def _label(text: str) -> str:
+    """A run label as the canonical query spells it (spaces and non-ASCII percent-encoded)."""
+    return _percent(text, safe="-._~")
+
+
+def _needs(*labels: str):
+    """Look the named runs up (by label) and pass them to the check; a missing run is itself a problem."""
+
+    def wrap(check):
+        @functools.wraps(check)
+        def checked(result: Result) -> list[str]:
+            by_name = {rr.run.name: rr for rr in result.runs}
+            missing = [label for label in labels if label not in by_name]
+            if missing:
+                return [f"no run labelled {', '.join(map(repr, missing))}"]
+            return check(result, *(by_name[label] for label in labels))
+
+        return checked
+
+    return wrap
+
+
+def _distance(points: np.ndarray, target) -> np.ndarray:
+    """Euclidean distance of each point (..., 2) to a target point."""
+    offset = np.asarray(points, dtype=float) - np.asarray(target, dtype=float)
+    return np.hypot(offset[..., 0], offset[..., 1])
+
+
+def _minimum(result: Result) -> np.ndarray:
+    """The surface's minimum (the lowest, when there are several)."""
+    lowest = min(result.surface.minima(), key=lambda c: float(result.surface.value(np.array([c.x, c.y]))))
+    return np.array([lowest.x, lowest.y])
+
+
+def _steps_to_reach(rr: RunResult, target, within: float) -> int | None:
+    """The first step at which the run is within `within` of the target, or None if it never is."""
+    hits = np.flatnonzero(_distance(rr.points, target) < within)
+    return int(hits[0]) if hits.size else None
+
+
+def _arrival(name: str, steps: int | None, within: float) -> str:
+    """'GD came within 0.001 of the minimum at step 87' or 'GD never came within 0.001 of the minimum'."""
+    if steps is None:
+        return f"{name} never came within {within:g} of the minimum"
+    return f"{name} came within {within:g} of the minimum at step {steps}"
+
+
+@functools.lru_cache(maxsize=4)
+def _result_of(query: str) -> Result:
+    """A lesson that compares itself with another lesson runs that one too (cached: experiments are pure)."""
+    return run(parse(query)[0])
+
+
+# -- 1. training stuck with a large gradient (seed 002) --------------------------------------------------------
+
+GRAD_KEPT = 0.5  # the gradient norm at the end is at least this fraction of the start's
+LOSS_FLAT = 0.01  # the loss changes by less than this fraction over the second half
+
+
+@_needs("GD")
+def _check_zigzag(result: Result, gd: RunResult) -> list[str]:
+    problems = []
+    kept = gd.grad_norm[-1] / gd.grad_norm[0]
+    if kept < GRAD_KEPT:
+        problems.append(f"the gradient norm fell from {gd.grad_norm[0]:.3g} to {gd.grad_norm[-1]:.3g} "
+                        f"({kept * 100:.2g}% of the start); expected at least {GRAD_KEPT:.0%}")
+    half = gd.loss[len(gd.loss) // 2]
+    change = abs(half - gd.loss[-1]) / half
+    if change >= LOSS_FLAT:
+        problems.append(f"the loss changed by {change:.1%} over the second half ({half:.4g} to "
+                        f"{gd.loss[-1]:.4g}); expected under {LOSS_FLAT:.0%}")
+    if gd.diverged_at is not None:
+        problems.append(f"GD diverged at step {gd.diverged_at}; it should bounce for ever")
+    return problems
+
+
+# -- 2. a tiny learning rate never arrives (seed 002) ------------------------------------------------------------
+
+CRAWL_STEPS = 100_000
+STILL_FAR = 0.5  # after all the steps, still at least this fraction of the start's distance from the minimum
+
+
+@_needs("GD")
+def _check_tiny_lr(result: Result, gd: RunResult) -> list[str]:
+    problems = []
+    if len(gd.points) - 1 < CRAWL_STEPS:
+        problems.append(f"GD ran {len(gd.points) - 1:,} steps; the notes' picture needs {CRAWL_STEPS:,}")
+    minimum = _minimum(result)
+    start, end = _distance(gd.points[0], minimum), _distance(gd.final_point, minimum)
+    if end < STILL_FAR * start:
+        problems.append(f"GD ended {end:.3g} from the minimum, having started {start:.3g} away; expected it "
+                        f"to stay at least {STILL_FAR:.0%} of the way out")
+    return problems
+
+
+# -- 3. Adagrad's bursts, calmed by learning-rate decay (seed 002) ---------------------------------------------
+
+QUIET = 50  # a burst is measured against the calmest gradient norm of the previous QUIET steps
+BURST = 10.0  # a burst: the gradient norm rises above BURST times that calm value
+MIN_BURSTS = 3  # "again and again"
+SETTLED = 1e-3  # the decayed run ends this close to the minimum
+
+
+def _bursts(grad_norm: np.ndarray) -> list[int]:
+    """Steps where the gradient norm shoots above BURST × its lowest value over the previous QUIET steps."""
+    calm = np.array([grad_norm[t - QUIET:t].min() for t in range(QUIET, len(grad_norm))])
+    above = grad_norm[QUIET:] > BURST * calm
+    starts = np.flatnonzero(above[1:] & ~above[:-1]) + 1  # count each burst once, where it begins
+    return [int(t) + QUIET for t in starts]
+
+
+@_needs("Adagrad", "with decay")
+def _check_adagrad_bursts(result: Result, plain: RunResult, decayed: RunResult) -> list[str]:
+    problems = []
+    bursts = _bursts(plain.grad_norm)
+    if len(bursts) < MIN_BURSTS:
+        problems.append(f"plain Adagrad burst {len(bursts)} times (steps {bursts}); expected at least {MIN_BURSTS}")
+    calmed = _bursts(decayed.grad_norm)
+    if calmed:
+        problems.append(f"Adagrad with decay burst {len(calmed)} times (steps {calmed[:5]}); expected none")
+    end = _distance(decayed.final_point, _minimum(result))
+    if end > SETTLED:
+        problems.append(f"Adagrad with decay ended {end:.3g} from the minimum; expected within {SETTLED:g}")
+    return problems
+
+
+# -- 4. warm-up against a first step that overshoots (seed 000) -------------------------------------------------
+
+EARLY = 20  # the first steps, where the run without warm-up overshoots
+OVERSHOOT = 10.0  # ... its loss rising above OVERSHOOT × the start loss
+
+
+@_needs("no warm-up", "warm-up")
+def _check_warm_up(result: Result, cold: RunResult, warm: RunResult) -> list[str]:
+    problems = []
+    jump = cold.loss[:EARLY + 1].max() / cold.loss[0]
+    if jump < OVERSHOOT:
+        problems.append(f"without warm-up the loss rose to {jump:.3g}× the start loss in the first {EARLY} steps; "
+                        f"expected at least {OVERSHOOT:g}×")
+    warmup = warm.run.schedule_params.get("warmup", 0)
+    if not warmup:
+        return [*problems, f"the run labelled 'warm-up' has schedule {warm.run.schedule}, which has no warm-up"]
+    rise = warm.loss[:warmup + 1].max() / warm.loss[0]
+    if rise > 1.0:
+        problems.append(f"with warm-up the loss rose to {rise:.3g}× the start loss during the {warmup}-step "
+                        "warm-up; expected it never to exceed the start")
+    return problems
+
+
+# -- 5. the crescent: RMSprop adapts where Adagrad stalls (seed 002) --------------------------------------------
+
+ARRIVED = 0.05  # RMSprop ends this close to the minimum
+STALLED = 0.3  # Adagrad is still at least this far away
+
+
+@_needs("Adagrad", "RMSprop")
+def _check_crescent(result: Result, adagrad: RunResult, rmsprop: RunResult) -> list[str]:
+    problems = []
+    minimum = _minimum(result)
+    near, far = _distance(rmsprop.final_point, minimum), _distance(adagrad.final_point, minimum)
+    if near > ARRIVED:
+        problems.append(f"RMSprop ended {near:.3g} from the minimum; expected within {ARRIVED:g}")
+    if far < STALLED:
+        problems.append(f"Adagrad ended {far:.3g} from the minimum; expected it to stall at least {STALLED:g} away")
+    return problems
+
+
+# -- 6. a saddle: GD stops, noise and momentum escape (seed 003) -------------------------------------------------
+
+AT_SADDLE = 1e-3  # GD ends this close to the saddle and never strays this far from the ridge
+AT_MINIMUM = 1e-2  # the noisy run and momentum end this close to a minimum
+
+
+@_needs("GD", "noisy SGD", "momentum")
+def _check_saddle(result: Result, gd: RunResult, noisy: RunResult, momentum: RunResult) -> list[str]:
+    surface = result.surface
+    saddle = next(np.array([c.x, c.y]) for c in surface.critical_points() if c.kind == "saddle")
+    minima = [np.array([c.x, c.y]) for c in surface.minima()]
+    problems = []
+    end = _distance(gd.final_point, saddle)
+    if end > AT_SADDLE:
+        problems.append(f"GD ended {end:.3g} from the saddle; expected within {AT_SADDLE:g}")
+    # The ridge through the saddle is the line along the Hessian's positive eigenvector; GD should stay on it.
+    _, vectors = np.linalg.eigh(surface.hessian(saddle))
+    off_ridge = np.abs((gd.points - saddle) @ vectors[:, 0]).max()  # along the falling (negative) direction
+    if off_ridge > AT_SADDLE:
+        problems.append(f"GD strayed {off_ridge:.3g} off the ridge; expected under {AT_SADDLE:g}")
+    for rr in (noisy, momentum):
+        nearest = min(_distance(rr.final_point, m) for m in minima)
+        if nearest > AT_MINIMUM:
+            problems.append(f"{rr.run.name} ended {nearest:.3g} from the nearest minimum; expected within "
+                            f"{AT_MINIMUM:g}")
+    return problems
+
+
+# -- 7. momentum swings like a pendulum, Nesterov damps it (seed 001) ------------------------------------------
+
+SWING = 0.01  # a swing counts when it carries the point past the minimum by this fraction of the start offset
+MORE_SWINGS = 2.0  # momentum swings at least this many times as often as Nesterov
+
+
+def _swings(rr: RunResult, minimum: np.ndarray, axis: np.ndarray) -> list[float]:
+    """Sizes of the successive overshoots along `axis`, as fractions of the start's offset along it."""
+    along = (rr.points - minimum) @ axis
+    if along[0] == 0:
+        return []  # a start on the minimum's level along the axis has nothing to swing
+    crossings = np.flatnonzero(np.sign(along[1:]) * np.sign(along[:-1]) < 0) + 1
+    ends = [*crossings[1:], len(along)]
+    sizes = [np.abs(along[a:b]).max() / abs(along[0]) for a, b in zip(crossings, ends, strict=True)]
+    return [float(s) for s in sizes if s > SWING]
+
+
+@_needs("momentum", "Nesterov")
+def _check_pendulum(result: Result, momentum: RunResult, nesterov: RunResult) -> list[str]:
+    minimum = _minimum(result)
+    _, vectors = np.linalg.eigh(result.surface.hessian(minimum))
+    steep = vectors[:, 1]  # the direction of the largest curvature, where the swinging shows
+    heavy, light = _swings(momentum, minimum, steep), _swings(nesterov, minimum, steep)
+    problems = []
+    if len(heavy) < MORE_SWINGS * max(len(light), 1):
+        problems.append(f"momentum swung past the minimum {len(heavy)} times and Nesterov {len(light)} times; "
+                        f"expected momentum at least {MORE_SWINGS:g}× as often")
+    largest_heavy, largest_light = max(heavy, default=0.0), max(light, default=0.0)
+    if largest_light >= largest_heavy:
+        problems.append(f"Nesterov's largest swing ({largest_light:.2f} of the start offset) is not smaller than "
+                        f"momentum's ({largest_heavy:.2f})")
+    return problems
+
+
+# -- 8. second-order methods on Rosenbrock (seed 004) -----------------------------------------------------------
+
+REACHED = 1e-3  # "at the minimum"
+FEW_STEPS = 100  # Newton and L-BFGS get there within this many steps
+
+
+@_needs("GD", "momentum", "Adam", "Newton", "L-BFGS")
+def _check_second_order(result: Result, *runs: RunResult) -> list[str]:
+    minimum = _minimum(result)
+    problems = []
+    *first_order, newton, lbfgs = runs
+    for rr in (newton, lbfgs):
+        steps = _steps_to_reach(rr, minimum, REACHED)
+        if steps is None or steps > FEW_STEPS:
+            problems.append(f"{_arrival(rr.run.name, steps, REACHED)}; expected within {FEW_STEPS} steps")
+    for rr in first_order:
+        steps = _steps_to_reach(rr, minimum, REACHED)
+        if steps is not None:
+            problems.append(f"{_arrival(rr.run.name, steps, REACHED)}; expected it still on its way after "
+                            f"{len(rr.points) - 1} steps")
+    return problems
+
+
+# -- 9. feature normalization: stretched, then round (seed 000) --------------------------------------------------
+
+SLOW = 200  # on the stretched ellipse the safe rate needs more than this many steps to arrive
+FAST = 20  # on the round bowl the large rate arrives within this many steps
+SPEED_UP = 10.0  # the round bowl's fastest run arrives at least this many times sooner than the stretched one's
+
+
+def _fastest(result: Result) -> int | None:
+    minimum = _minimum(result)
+    steps = [s for rr in result.runs if (s := _steps_to_reach(rr, minimum, REACHED)) is not None]
+    return min(steps, default=None)
+
+
+@_needs("small lr", "large lr")
+def _check_stretched(result: Result, small: RunResult, large: RunResult) -> list[str]:
+    problems = []
+    if large.diverged_at is None:
+        problems.append(f"the large rate did not diverge (final loss {large.final_loss:.3g}); on a stretched "
+                        "surface it should")
+    steps = _steps_to_reach(small, _minimum(result), REACHED)
+    if steps is None or steps <= SLOW:
+        problems.append(f"{_arrival('the small rate', steps, REACHED)}; expected it to arrive, but only after "
+                        f"more than {SLOW} steps")
+    return problems
+
+
+@_needs("small lr", "large lr")
+def _check_round(result: Result, small: RunResult, large: RunResult) -> list[str]:
+    problems = []
+    steps = _steps_to_reach(large, _minimum(result), REACHED)
+    if steps is None or steps > FAST:
+        problems.append(f"{_arrival('the large rate', steps, REACHED)}; expected within {FAST} steps")
+    round_best, stretched_best = _fastest(result), _fastest(_result_of(LESSONS["normalize-stretched"].query))
+    if round_best is None or stretched_best is None or round_best * SPEED_UP > stretched_best:
+        problems.append(f"the fastest run came within {REACHED:g} of the minimum at step {round_best} on the round "
+                        f"bowl and at step {stretched_best} on the stretched one (None: never); expected the round "
+                        f"bowl at least {SPEED_UP:g}× sooner")
+    return problems
+
+
+# -- 10. the learning rate against the Hessian's largest eigenvalue (seed 001) ------------------------------------
+
+
+def _check_lr_limit(result: Result) -> list[str]:
+    minimum = _minimum(result)
+    lam_max = float(np.linalg.eigvalsh(result.surface.hessian(minimum))[-1])
+    limit = 2.0 / lam_max
+    problems = []
+    below = [rr for rr in result.runs if rr.run.lr < limit]
+    above = [rr for rr in result.runs if rr.run.lr > limit]
+    if not below or not above:
+        problems.append(f"with λmax = {lam_max:g} the limit is 2/λmax = {limit:g}; expected runs on both sides "
+                        f"of it, got {len(below)} below and {len(above)} above")
+    for rr in below:
+        end = _distance(rr.final_point, minimum)
+        if rr.diverged_at is not None or end > REACHED:
+            problems.append(f"{rr.run.name} (lr {rr.run.lr:g} < {limit:g}) ended {end:.3g} from the minimum; "
+                            f"expected it to converge within {REACHED:g}")
+    for rr in above:
+        if rr.diverged_at is None and rr.final_loss <= rr.loss[0]:
+            problems.append(f"{rr.run.name} (lr {rr.run.lr:g} > {limit:g}) neither diverged nor rose above its "
+                            f"start loss (final {rr.final_loss:.3g})")
+    return problems
+
+
+# -- 11. Adam with and without bias correction (seed 004) --------------------------------------------------------
+
+DIFFER = 2.0  # the first steps differ by at least this factor
+AGREE = 1.25  # over the last LATE steps the speeds agree within this factor
+LATE = 200
+FORMULA_TOLERANCE = 0.05  # the measured first-step ratio matches (1 − β₁)/√(1 − β₂) this closely
+
+
+def _step_lengths(rr: RunResult) -> np.ndarray:
+    moves = np.diff(rr.points, axis=0)
+    return np.hypot(moves[:, 0], moves[:, 1])
+
+
+@_needs("with correction", "without correction")
+def _check_bias_correction(result: Result, corrected: RunResult, raw: RunResult) -> list[str]:
+    problems = []
+    beta1, beta2 = raw.run.hyper["beta1"], raw.run.hyper["beta2"]
+    # Step 1 with correction moves η per axis; without it m = (1 − β₁)g and √v = √(1 − β₂)|g|.
+    expected = (1 - beta1) / np.sqrt(1 - beta2)
+    fast, slow = _step_lengths(raw), _step_lengths(corrected)
+    first = fast[0] / slow[0]
+    if abs(first / expected - 1) > FORMULA_TOLERANCE:
+        problems.append(f"the first steps differ by {first:.3g}×; Adam's equations say (1 − β₁)/√(1 − β₂) = "
+                        f"{expected:.3g}×")
+    if max(first, 1 / first) < DIFFER:
+        problems.append(f"the first steps differ by only {first:.3g}×; expected at least {DIFFER:g}×")
+    late = fast[-LATE:].mean() / slow[-LATE:].mean()
+    if max(late, 1 / late) > AGREE:
+        problems.append(f"over the last {LATE} steps the speeds differ by {late:.3g}×; expected within {AGREE:g}×")
+    return problems
+
+
+# -- 12. local or global minimum (seed 003) -----------------------------------------------------------------------
+
+IN_BASIN = 1e-2  # "ends in" a minimum: within this distance of it
+
+
+@_needs("GD", "momentum 0.5", "momentum 0.9")
+def _check_local_minimum(result: Result, gd: RunResult, gentle: RunResult, heavy: RunResult) -> list[str]:
+    surface = result.surface
+    minima = sorted(surface.minima(), key=lambda c: float(surface.value(np.array([c.x, c.y]))))
+    if len(minima) < 2:
+        return [f"the surface has {len(minima)} minimum; the lesson needs a local and a global one"]
+    best, local = (np.array([c.x, c.y]) for c in minima[:2])
+    problems = []
+    for rr, target, name in ((gd, local, "local"), (gentle, local, "local"), (heavy, best, "global")):
+        end = _distance(rr.final_point, target)
+        if end > IN_BASIN:
+            problems.append(f"{rr.run.name} ended {end:.3g} from the {name} minimum; expected within {IN_BASIN:g}")
+    return problems
+
+
+# -- the gallery --------------------------------------------------------------------------------------------------
+
+_LESSONS = (
+    Lesson(
+        slug="zigzag",
+        query="surface=ellipse&kappa=200.0&angle=0.0&start=-4.0,0.5&steps=1000&seed=0&opt=gd(lr=0.01,label=GD)",
+        seed="002_ead57720c3d8bf2d.txt",
+        quote="你会发现虽然loss不再下降,但是gradient的大小并没有真的变得很小。",
+        title={"en": "Stuck, with a large gradient",
+               "zh-CN": "卡住了，梯度却很大",
+               "zh-TW": "卡住了，梯度卻很大"},
+        caption={
+            "en": "GD with learning rate η = 0.01 in a valley whose steep direction has curvature 200: "
+                  "η × 200 = 2, so every step jumps from one wall of the valley to the other and back. "
+                  "Watch the loss curve flatten out at 25 while the gradient-norm curve stays at 100. "
+                  "Training has stalled, yet the run is nowhere near a critical point.",
+            "zh-CN": "在陡峭方向曲率为 200 的山谷里用学习率 η = 0.01 做 GD：η × 200 = 2，"
+                     "所以每一步都从谷壁的一侧跳到另一侧，再跳回来。"
+                     "注意损失曲线停在 25 不再下降，而梯度范数曲线一直保持在 100。"
+                     "训练停住了，但它离临界点还很远。",
+            "zh-TW": "在陡峭方向曲率為 200 的山谷裡用學習率 η = 0.01 做 GD：η × 200 = 2，"
+                     "所以每一步都從谷壁的一側跳到另一側，再跳回來。"
+                     "注意損失曲線停在 25 不再下降，而梯度範數曲線一直保持在 100。"
+                     "訓練停住了，但它離臨界點還很遠。",
+        },
+        check=_check_zigzag,
+    ),
+    Lesson(
+        slug="tiny-lr",
+        query="surface=ellipse&kappa=200.0&angle=0.0&start=-4.0,0.5&steps=100000&seed=0&opt=gd(lr=1e-07,label=GD)",
+        seed="002_ead57720c3d8bf2d.txt",
+        quote="但是这个训练此时永远走不到终点,因为learning rate已经太小了",
+        title={"en": "Too small a step: 100,000 steps",
+               "zh-CN": "学习率太小：走了十万步",
+               "zh-TW": "學習率太小：走了十萬步"},
+        caption={
+            "en": "The same valley with η = 10⁻⁷, the rate the notes had to go down to before the bouncing "
+                  "stopped. In 100,000 steps the point slides part of the way down the steep direction but "
+                  "hardly moves along the flat one: it started 4.03 from the minimum and ends 3.96 away. "
+                  "The loss curve keeps falling, far too slowly to matter.",
+            "zh-CN": "同一个山谷，学习率降到 η = 10⁻⁷，也就是笔记里不再震荡时的学习率。"
+                     "十万步里，点沿陡峭方向下滑了一段，沿平坦方向却几乎不动：出发时离最低点 4.03，"
+                     "结束时还有 3.96。损失曲线一直在降，只是慢得没有意义。",
+            "zh-TW": "同一個山谷，學習率降到 η = 10⁻⁷，也就是筆記裡不再震盪時的學習率。"
+                     "十萬步裡，點沿陡峭方向下滑了一段，沿平坦方向卻幾乎不動：出發時離最低點 4.03，"
+                     "結束時還有 3.96。損失曲線一直在降，只是慢得沒有意義。",
+        },
+        check=_check_tiny_lr,
+    ),
+    Lesson(
+        slug="adagrad-bursts",
+        query="surface=ellipse&kappa=200.0&angle=0.0&start=-4.0,0.5&steps=2000&seed=0"
+              "&opt=adagrad(lr=0.3,rms=true,label=Adagrad)"
+              f"&opt=adagrad(lr=0.3,rms=true,schedule=inverse_sqrt,label={_label('with decay')})",
+        seed="002_ead57720c3d8bf2d.txt",
+        quote="就发现说走着走着,突然往左右喷了一下,但是不会永远就是在那里震荡停不下来。",
+        title={"en": "Adagrad bursts; decay calms it",
+               "zh-CN": "Adagrad 的爆发与学习率衰减",
+               "zh-TW": "Adagrad 的爆發與學習率衰減"},
+        caption={
+            "en": "Both runs divide η by σ, the root mean square of all past gradients, as in the notes. "
+                  "Plain Adagrad reaches the bottom in about 50 steps, then again and again shoots out across "
+                  "the valley and slides back: see the spikes in the loss and gradient-norm curves. "
+                  "While it rests, the gradients across the valley are tiny, so σ shrinks and the step grows "
+                  "until it bursts. With the decay η/√(t+1) the step cannot grow, and the run settles without "
+                  "a spike.",
+            "zh-CN": "两个运行都把 η 除以 σ，σ 是过去所有梯度的均方根，和笔记一样。"
+                     "普通 Adagrad 大约 50 步就到了谷底，之后一次又一次地横着冲出山谷再滑回来："
+                     "看损失曲线和梯度范数曲线上的尖峰。"
+                     "停着的时候，横跨山谷方向的梯度很小，σ 越来越小，步子越来越大，直到爆发。"
+                     "加上衰减 η/√(t+1) 后步子不会变大，运行平稳地停下，没有尖峰。",
+            "zh-TW": "兩個執行都把 η 除以 σ，σ 是過去所有梯度的均方根，和筆記一樣。"
+                     "普通 Adagrad 大約 50 步就到了谷底，之後一次又一次地橫著衝出山谷再滑回來："
+                     "看損失曲線和梯度範數曲線上的尖峰。"
+                     "停著的時候，橫跨山谷方向的梯度很小，σ 越來越小，步子越來越大，直到爆發。"
+                     "加上衰減 η/√(t+1) 後步子不會變大，執行平穩地停下，沒有尖峰。",
+        },
+        check=_check_adagrad_bursts,
+    ),
+    Lesson(
+        slug="warm-up",
+        query="surface=crescent&wall=5.0&height=1.0&decay=3.0&start=0.5,0.8&steps=500&seed=0"
+              f"&opt=rmsprop(lr=0.05,label={_label('no warm-up')})"
+              "&opt=rmsprop(lr=0.05,schedule=warmup_constant,label=warm-up)",
+        seed="000_c462855194d46cda.txt",
+        quote="此時如果使用比較大的學習率,很容易導致模型不穩定,甚至直接跑飛,以後比較難拉回來了。",
+        title={"en": "Warm-up tames the first step",
+               "zh-CN": "预热驯服第一步",
+               "zh-TW": "預熱馴服第一步"},
+        caption={
+            "en": "RMSprop with η = 0.05 on the crescent, with and without a 50-step linear warm-up. "
+                  "Without it, σ has seen only one gradient, so the first step is 10η along each axis: "
+                  "the point flies up the outer wall and the loss curve spikes to about 27 times its start. "
+                  "With warm-up, η starts at η/50 while σ collects gradients, and the loss never rises above "
+                  "where it began.",
+            "zh-CN": "在心月形曲面上用 η = 0.05 的 RMSprop，一个有 50 步线性预热，一个没有。"
+                     "没有预热时 σ 只见过一个梯度，所以第一步沿每个轴都走了 10η：点飞上外侧的谷壁，"
+                     "损失曲线冲到起点的约 27 倍。有预热时 η 从 η/50 开始，让 σ 先收集梯度，"
+                     "损失从来没有超过起点。",
+            "zh-TW": "在心月形曲面上用 η = 0.05 的 RMSprop，一個有 50 步線性預熱，一個沒有。"
+                     "沒有預熱時 σ 只見過一個梯度，所以第一步沿每個軸都走了 10η：點飛上外側的谷壁，"
+                     "損失曲線衝到起點的約 27 倍。有預熱時 η 從 η/50 開始，讓 σ 先收集梯度，"
+                     "損失從來沒有超過起點。",
+        },
+        check=_check_warm_up,
+    ),
+    Lesson(
+        slug="crescent",
+        query="surface=crescent&wall=1.0&height=1.0&decay=3.0&start=0.5,0.8&steps=1000&seed=0"
+              "&opt=adagrad(lr=0.01,rms=true,label=Adagrad)&opt=rmsprop(lr=0.01,alpha=0.9,label=RMSprop)",
+        seed="002_ead57720c3d8bf2d.txt",
+        quote="所以就算是同一个参数的同一个方向,也需要learning rate可以动态的调整。",
+        title={"en": "Crescent: RMSprop adapts, Adagrad stalls",
+               "zh-CN": "心月形：RMSprop 能调整，Adagrad 停滞",
+               "zh-TW": "心月形：RMSprop 能調整，Adagrad 停滯"},
+        caption={
+            "en": "Along the floor of the crescent the slope is steep near the top of the ring and almost flat "
+                  "near the minimum at the bottom. Adagrad's σ averages every gradient it has seen, so the "
+                  "steep start keeps its steps small on the flat part: after 1,000 steps it is still about "
+                  "0.56 from the minimum. RMSprop (α = 0.9) forgets old gradients, speeds up as the slope "
+                  "fades, and arrives.",
+            "zh-CN": "沿着心月形的谷底，环的上部坡度很陡，靠近底部最低点的地方几乎是平的。"
+                     "Adagrad 的 σ 平均了见过的所有梯度，开始时的陡坡让它在平坦的部分步子仍然很小："
+                     "走了 1000 步，离最低点还有约 0.56。RMSprop（α = 0.9）会忘掉旧的梯度，"
+                     "坡度变缓时步子变大，最后到达最低点。",
+            "zh-TW": "沿著心月形的谷底，環的上部坡度很陡，靠近底部最低點的地方幾乎是平的。"
+                     "Adagrad 的 σ 平均了見過的所有梯度，開始時的陡坡讓它在平坦的部分步子仍然很小："
+                     "走了 1000 步，離最低點還有約 0.56。RMSprop（α = 0.9）會忘掉舊的梯度，"
+                     "坡度變緩時步子變大，最後到達最低點。",
+        },
+        check=_check_crescent,
+    ),
+    Lesson(
+        slug="saddle",
+        query="surface=saddle&variant=bounded&start=1.5,1e-12&steps=450&seed=0&opt=gd(lr=0.01,label=GD)"
+              f"&opt=sgd(lr=0.01,noise=0.05,label={_label('noisy SGD')})&opt=momentum(lr=0.01,label=momentum)",
+        seed="003_4ea0521ced52fd75.txt",
+        quote="只要逃离鞍点,就有可能让损失更低。",
+        title={"en": "Saddle: noise and momentum escape",
+               "zh-CN": "鞍点：噪声和动量能逃出来",
+               "zh-TW": "鞍點：雜訊和動量能逃出來"},
+        caption={
+            "en": "All three runs start 10⁻¹² off the ridge that leads to the saddle at the centre. GD slides "
+                  "down the ridge and stops at the saddle: its loss curve goes flat and its gradient norm drops "
+                  "to almost zero, although this is not a minimum. SGD with noisy gradients and momentum both "
+                  "roll off the ridge and end in one of the minima at (0, ±1).",
+            "zh-CN": "三个运行都从离山脊 10⁻¹² 的地方出发，山脊通向中间的鞍点。GD 沿山脊滑下，停在鞍点："
+                     "损失曲线变平，梯度范数几乎降到零，可这里并不是最低点。"
+                     "带噪声梯度的 SGD 和动量都从山脊上滚下来，停在 (0, ±1) 的一个最低点。",
+            "zh-TW": "三個執行都從離山脊 10⁻¹² 的地方出發，山脊通向中間的鞍點。GD 沿山脊滑下，停在鞍點："
+                     "損失曲線變平，梯度範數幾乎降到零，可這裡並不是最低點。"
+                     "帶雜訊梯度的 SGD 和動量都從山脊上滾下來，停在 (0, ±1) 的一個最低點。",
+        },
+        check=_check_saddle,
+    ),
+    Lesson(
+        slug="pendulum",
+        query="surface=ellipse&kappa=10.0&angle=0.0&start=-4.0,2.0&steps=300&seed=0"
+              "&opt=momentum(lr=0.05,label=momentum)&opt=nesterov(lr=0.05,label=Nesterov)",
+        seed="001_3defe583b75fe0a3.txt",
+        quote="虽然动量导致比梯度下降相对更快的收敛，但是它通常超过目标并导致在最小值附近振荡。",
+        title={"en": "Momentum swings, Nesterov damps",
+               "zh-CN": "动量来回摆，Nesterov 减小摆动",
+               "zh-TW": "動量來回擺，Nesterov 減小擺動"},
+        caption={
+            "en": "Momentum (μ = 0.9) and Nesterov with the same η = 0.05 on an ellipse. Momentum overshoots "
+                  "the minimum across the steep direction and swings back and forth like a pendulum, about 20 "
+                  "times before it settles; the loss curve rises and falls with every swing. Nesterov takes the "
+                  "gradient at the look-ahead point, so its first swing is half as wide and the swinging dies "
+                  "out after about three.",
+            "zh-CN": "在椭圆上用同样 η = 0.05 的动量（μ = 0.9）和 Nesterov。"
+                     "动量在陡峭方向上冲过最低点，像钟摆一样来回摆动约 20 次才停下，损失曲线随每次摆动起伏。"
+                     "Nesterov 在前瞻点计算梯度，第一次摆动只有一半宽，大约三次后就不摆了。",
+            "zh-TW": "在橢圓上用同樣 η = 0.05 的動量（μ = 0.9）和 Nesterov。"
+                     "動量在陡峭方向上衝過最低點，像鐘擺一樣來回擺動約 20 次才停下，損失曲線隨每次擺動起伏。"
+                     "Nesterov 在前瞻點計算梯度，第一次擺動只有一半寬，大約三次後就不擺了。",
+        },
+        check=_check_pendulum,
+    ),
+    Lesson(
+        slug="second-order",
+        query="surface=rosenbrock&a=1.0&b=100.0&start=-1.5,2.0&steps=500&seed=0&opt=gd(lr=0.001,label=GD)"
+              "&opt=momentum(lr=0.001,label=momentum)&opt=adam(lr=0.05,label=Adam)"
+              "&opt=newton(lr=1.0,label=Newton)&opt=lbfgs(lr=1.0,label=L-BFGS)",
+        seed="004_10a190868b46cfba.txt",
+        quote="可以使用二阶导数来做优化,让算法自适应地选择要走多长的步子。",
+        title={"en": "Newton and L-BFGS on Rosenbrock",
+               "zh-CN": "Rosenbrock 上的 Newton 与 L-BFGS",
+               "zh-TW": "Rosenbrock 上的 Newton 與 L-BFGS"},
+        caption={
+            "en": "Five optimizers from the same start in the curved Rosenbrock valley. Newton's method uses "
+                  "the Hessian and lands on the minimum in 5 steps; L-BFGS estimates the curvature from past "
+                  "gradients and arrives in under 100. After 500 steps GD is still creeping along the valley "
+                  "floor, and momentum and Adam are still on their way.",
+            "zh-CN": "五个优化器从同一个起点出发，走进弯曲的 Rosenbrock 山谷。"
+                     "Newton 法用到黑塞矩阵，5 步就落在最低点；L-BFGS 用过去的梯度估计曲率，不到 100 步就到了。"
+                     "500 步后 GD 还在谷底慢慢爬，动量和 Adam 也还在路上。",
+            "zh-TW": "五個最佳化器從同一個起點出發，走進彎曲的 Rosenbrock 山谷。"
+                     "Newton 法用到黑塞矩陣，5 步就落在最低點；L-BFGS 用過去的梯度估計曲率，不到 100 步就到了。"
+                     "500 步後 GD 還在谷底慢慢爬，動量和 Adam 也還在路上。",
+        },
+        check=_check_second_order,
+    ),
+    Lesson(
+        slug="normalize-stretched",
+        query="surface=ellipse&kappa=100.0&angle=0.0&start=-4.0,0.4&steps=500&seed=0"
+              f"&opt=gd(lr=0.019,label={_label('small lr')})&opt=gd(lr=0.5,label={_label('large lr')})",
+        seed="000_c462855194d46cda.txt",
+        quote="如果兩個參數大小差別太大,則參數較小的那個的更新,不會對loss有太大作用,導致參數無法學習和更新。",
+        title={"en": "Before normalizing: a stretched loss",
+               "zh-CN": "归一化之前：被拉长的损失",
+               "zh-TW": "歸一化之前：被拉長的損失"},
+        caption={
+            "en": "The loss ½(x² + 100y²): the feature behind y is ten times larger than the one behind x. "
+                  "GD with η = 0.019 zig-zags across the steep y direction and then crawls along x, taking "
+                  "about 430 steps to come within 0.001 of the minimum; η = 0.5 blows up within a few steps. "
+                  "The lesson “After normalizing” runs the same two rates on the rescaled, round loss.",
+            "zh-CN": "损失为 ½(x² + 100y²)：y 对应的特征比 x 对应的大十倍。"
+                     "η = 0.019 的 GD 在陡峭的 y 方向来回折返，然后沿 x 方向慢慢爬，"
+                     "大约 430 步才到达离最低点 0.001 以内；"
+                     "η = 0.5 几步之内就发散了。课程“归一化之后”在缩放后的圆形损失上用同样两个学习率。",
+            "zh-TW": "損失為 ½(x² + 100y²)：y 對應的特徵比 x 對應的大十倍。"
+                     "η = 0.019 的 GD 在陡峭的 y 方向來回折返，然後沿 x 方向慢慢爬，"
+                     "大約 430 步才到達離最低點 0.001 以內；"
+                     "η = 0.5 幾步之內就發散了。課程「歸一化之後」在縮放後的圓形損失上用同樣兩個學習率。",
+        },
+        check=_check_stretched,
+    ),
+    Lesson(
+        slug="normalize-round",
+        query="surface=ellipse&kappa=1.0&angle=0.0&start=-4.0,4.0&steps=500&seed=0"
+              f"&opt=gd(lr=0.019,label={_label('small lr')})&opt=gd(lr=0.5,label={_label('large lr')})",
+        seed="000_c462855194d46cda.txt",
+        quote="所以需要對參數進行歸一化,將二者拉到一個水平線上。",
+        title={"en": "After normalizing: a round loss",
+               "zh-CN": "归一化之后：圆形的损失",
+               "zh-TW": "歸一化之後：圓形的損失"},
+        caption={
+            "en": "The loss of “Before normalizing” after scaling y by 10: the ellipse becomes the round bowl "
+                  "½(x² + y²), and the same start (−4, 0.4) now reads (−4, 4). η = 0.5 is safe here and comes "
+                  "within 0.001 of the minimum in 13 steps, while η = 0.019 is no faster than before. "
+                  "Normalizing pays because it allows a larger learning rate.",
+            "zh-CN": "把“归一化之前”的 y 放大 10 倍后的损失：椭圆变成圆碗 ½(x² + y²)，"
+                     "同一个起点 (−4, 0.4) 现在写作 (−4, 4)。这里 η = 0.5 是安全的，13 步就到达离最低点 0.001 以内，"
+                     "而 η = 0.019 并不比之前快。归一化的好处在于它允许更大的学习率。",
+            "zh-TW": "把「歸一化之前」的 y 放大 10 倍後的損失：橢圓變成圓碗 ½(x² + y²)，"
+                     "同一個起點 (−4, 0.4) 現在寫作 (−4, 4)。這裡 η = 0.5 是安全的，13 步就到達離最低點 0.001 以內，"
+                     "而 η = 0.019 並不比之前快。歸一化的好處在於它允許更大的學習率。",
+        },
+        check=_check_round,
+    ),
+    Lesson(
+        slug="lr-limit",
+        query="surface=ellipse&kappa=10.0&angle=30.0&start=-4.0,2.0&steps=200&seed=0"
+              f"&opt=gd(lr=0.1,label={_label('1/λmax')})"
+              f"&opt=gd(lr=0.18,label={_label('0.9 × 2/λmax')})"
+              f"&opt=gd(lr=0.22,label={_label('1.1 × 2/λmax')})",
+        seed="001_3defe583b75fe0a3.txt",
+        quote="因为我们使用的是损失函数的一阶泰勒近似，它只在θ的邻近区域有效",
+        title={"en": "Learning rate against λmax",
+               "zh-CN": "学习率与 λmax",
+               "zh-TW": "學習率與 λmax"},
+        caption={
+            "en": "GD on a tilted ellipse whose Hessian has eigenvalues 1 and λmax = 10. With η = 1/λmax, the "
+                  "notes' choice, and with η = 0.9 × 2/λmax the run converges; with η = 1.1 × 2/λmax each step "
+                  "overshoots further than the last across the steep direction, and the run diverges and leaves "
+                  "the plot. Watch its loss curve climb while the other two fall.",
+            "zh-CN": "在倾斜的椭圆上做 GD，黑塞矩阵的特征值是 1 和 λmax = 10。"
+                     "用 η = 1/λmax（笔记里的选择）和 η = 0.9 × 2/λmax 都会收敛；"
+                     "用 η = 1.1 × 2/λmax 时，每一步在陡峭方向上都比上一步冲得更远，最后发散并离开图面。"
+                     "看它的损失曲线往上爬，另外两条往下降。",
+            "zh-TW": "在傾斜的橢圓上做 GD，黑塞矩陣的特徵值是 1 和 λmax = 10。"
+                     "用 η = 1/λmax（筆記裡的選擇）和 η = 0.9 × 2/λmax 都會收斂；"
+                     "用 η = 1.1 × 2/λmax 時，每一步在陡峭方向上都比上一步衝得更遠，最後發散並離開圖面。"
+                     "看它的損失曲線往上爬，另外兩條往下降。",
+        },
+        check=_check_lr_limit,
+    ),
+    Lesson(
+        slug="bias-correction",
+        query="surface=ellipse&kappa=10.0&angle=0.0&start=-4.0,4.0&steps=2000&seed=0"
+              f"&opt=adam(lr=0.001,label={_label('with correction')})"
+              f"&opt=adam(lr=0.001,bias_correction=false,label={_label('without correction')})",
+        seed="004_10a190868b46cfba.txt",
+        quote="会得到接近 0 的平方根(在分母下面)",
+        title={"en": "Adam with and without bias correction",
+               "zh-CN": "Adam 有无偏差修正",
+               "zh-TW": "Adam 有無偏差修正"},
+        caption={
+            "en": "Two Adam runs with β1 = 0.9, β2 = 0.999 and η = 0.001 that differ only in bias correction. "
+                  "Without it, m and v both start at zero but √v starts smaller, so the first step is "
+                  "(1 − β1)/√(1 − β2) ≈ 3.2 times longer, and around step 10 the steps are 6.5 times longer. "
+                  "Both follow the same path; by step 1,000 they move at about the same speed, with the "
+                  "uncorrected run ahead.",
+            "zh-CN": "两个 Adam 运行，β1 = 0.9、β2 = 0.999、η = 0.001，唯一的差别是偏差修正。"
+                     "没有修正时，m 和 v 都从零开始，但 √v 起点更小，所以第一步长 (1 − β1)/√(1 − β2) ≈ 3.2 倍，"
+                     "第 10 步左右长 6.5 倍。两者走同一条路径；到第 1000 步，速度已差不多，没有修正的那个在前面。",
+            "zh-TW": "兩個 Adam 執行，β1 = 0.9、β2 = 0.999、η = 0.001，唯一的差別是偏差修正。"
+                     "沒有修正時，m 和 v 都從零開始，但 √v 起點更小，所以第一步長 (1 − β1)/√(1 − β2) ≈ 3.2 倍，"
+                     "第 10 步左右長 6.5 倍。兩者走同一條路徑；到第 1000 步，速度已差不多，沒有修正的那個在前面。",
+        },
+        check=_check_bias_correction,
+    ),
+    Lesson(
+        slug="local-minimum",
+        query="surface=double_well&tilt=0.3&start=1.8,1.5&steps=500&seed=0&opt=gd(lr=0.01,label=GD)"
+              f"&opt=momentum(lr=0.01,momentum=0.5,label={_label('momentum 0.5')})"
+              f"&opt=momentum(lr=0.01,label={_label('momentum 0.9')})",
+        seed="003_4ea0521ced52fd75.txt",
+        quote="如果球的动量足够大,其甚至翻过小坡继续往前走。",
+        title={"en": "Local or global minimum?",
+               "zh-CN": "局部最小值还是全局最小值？",
+               "zh-TW": "局部最小值還是全域最小值？"},
+        caption={
+            "en": "A tilted double well: the left minimum is the lower, global one and the right one is a local "
+                  "minimum. From the same start, GD and momentum with μ = 0.5 settle in the right basin, while "
+                  "momentum with μ = 0.9 keeps enough speed to roll over the saddle into the global minimum. "
+                  "Move the start to (1.5, 1) and even μ = 0.9 stays in the local basin.",
+            "zh-CN": "倾斜的双井：左边的最低点更低，是全局最小值；右边的是局部最小值。"
+                     "从同一个起点出发，GD 和 μ = 0.5 的动量停在右边的盆地，"
+                     "μ = 0.9 的动量则保留了足够的速度，翻过鞍点进入全局最小值。"
+                     "把起点移到 (1.5, 1)，连 μ = 0.9 也会留在局部的盆地里。",
+            "zh-TW": "傾斜的雙井：左邊的最低點更低，是全域最小值；右邊的是局部最小值。"
+                     "從同一個起點出發，GD 和 μ = 0.5 的動量停在右邊的盆地，"
+                     "μ = 0.9 的動量則保留了足夠的速度，翻過鞍點進入全域最小值。"
+                     "把起點移到 (1.5, 1)，連 μ = 0.9 也會留在局部的盆地裡。",
+        },
+        check=_check_local_minimum,
+    ),
+)
+
+LESSONS: dict[str, Lesson] = {lesson.slug: lesson for lesson in _LESSONS}  # in gallery order
+
+__all__ = ["LANGUAGES", "LESSONS", "Lesson", "check_lesson", "lesson_link"]
