@@ -1,0 +1,1 @@
+"""Translation catalogues (JSON) and plotly's modebar strings."""
