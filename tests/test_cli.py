@@ -1,15 +1,20 @@
-"""`python -m experiments`: run a link, write CSV and JSON, and fail cleanly (exit 2, no traceback) on bad input."""
+"""`python -m experiments`: run a link, write CSV, JSON and HTML, and fail cleanly (exit 2, no traceback) on bad
+input."""
 
 from __future__ import annotations
 
 import csv
+import html
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import orjson
 import pytest
+
+from experiments.url import parse, to_query
 
 ROOT = Path(__file__).resolve().parent.parent
 LINK = ("https://descent.lab/?surface=rosenbrock&a=1&b=100&start=-1.5,2&steps=50&seed=0"
@@ -76,7 +81,7 @@ def test_a_link_with_problems_exits_2_with_a_message(tmp_path, link, expected):
     assert not csv_path.exists()  # nothing is run or written for a link with problems
 
 
-@pytest.mark.parametrize("option", ["--csv", "--json"])
+@pytest.mark.parametrize("option", ["--csv", "--json", "--html"])
 @pytest.mark.parametrize("target", ["missing-directory/out", "."])
 def test_unwritable_output_exits_2_without_traceback(tmp_path, option, target):
     done = cli("surface=saddle&steps=5&opt=gd(lr=0.1)", option, str(tmp_path / target))
@@ -92,3 +97,38 @@ def test_a_start_where_the_loss_overflows_is_refused_clearly(tmp_path):
     assert done.returncode == 2
     assert "overflows at start=0.0,1000.0" in done.stderr
     assert not (tmp_path / "out.json").exists()
+
+
+def test_html_writes_a_self_contained_page_of_the_link(tmp_path):
+    page = tmp_path / "lesson.html"
+    done = cli(LINK, "--html", str(page), "--title", "Adam & friends")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert len(done.stdout.strip().splitlines()) == 3  # the summary, as without --html
+    text = page.read_text(encoding="utf-8")
+    assert page.stat().st_size > 4_000_000  # plotly.js itself is most of it
+    assert re.search(r"plotly\.js v\d+\.\d+\.\d+", text)  # the bundle, inlined
+    assert "<script src" not in text
+    query = to_query(parse(LINK)[0])
+    assert query.startswith("surface=rosenbrock&a=1.0&b=100.0&start=-1.5,2.0&steps=50&seed=0&opt=adam(lr=0.01)")
+    assert html.escape(query) in text and query in text  # shown on the page, and in the figure's meta
+    assert "<title>Adam &amp; friends</title>" in text
+    assert '<html lang="zh-CN">' in text  # the link's lang=zh
+
+
+def test_html_alone_without_a_title_uses_the_surface(tmp_path):
+    done = cli("surface=saddle&steps=20&opt=gd(lr=0.1)", "--html", str(tmp_path / "saddle.html"))
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "saddle.html").read_text(encoding="utf-8")
+    assert "<title>Descent Lab: Saddle</title>" in text and '<html lang="en">' in text
+    assert list(tmp_path.iterdir()) == [tmp_path / "saddle.html"]
+
+
+def test_html_of_a_lesson_link_takes_the_lessons_title_in_the_links_language(tmp_path):
+    from experiments.lessons import LESSONS, lesson_link
+
+    lesson = LESSONS["zigzag"]
+    done = cli(lesson_link(lesson) + "&lang=zh-TW", "--html", str(tmp_path / "zigzag.html"))
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "zigzag.html").read_text(encoding="utf-8")
+    assert f"<title>{html.escape(lesson.title['zh-TW'])}</title>" in text and '<html lang="zh-TW">' in text
