@@ -18,7 +18,7 @@
 
   var player = (lab.player = {
     steps: 0, step: 0, playing: false, speed: 1, runs: [], rows: [], expected: null, lastTime: 0, carry: 0,
-    frames: 0, query: "", retries: 0,
+    frames: 0, query: "", suffix: "", retries: 0, openedAt: null,
   });
 
   function noUpdate() {
@@ -55,7 +55,7 @@
   }
   lab.position = position;
 
-  lab.load = function (playback, contour, curves) {
+  lab.load = function (playback, contour, curves, view) {
     if (!playback || !contour || !curves || !contour.data) return noUpdate();
     var runs = [], rows = [], rowIndex = {};
     contour.data.forEach(function (trace) {
@@ -80,29 +80,58 @@
     player.rows = rows;
     player.steps = playback.steps;
     player.query = playback.query;
+    player.suffix = (view && view.suffix) || "";
     player.expected = { contour: contour.data.length, curves: curves.data.length };
     if (contour.layout && contour.layout.uirevision !== player.uirevision) {
       player.uirevision = contour.layout.uirevision;
       player.view = { x: contour.layout.xaxis.range, y: contour.layout.yaxis.range };
     }
-    if (playback.query && window.location.search.slice(1) !== playback.query) {
-      window.history.replaceState(window.history.state, "", "?" + playback.query + window.location.hash);
-    }
     var scrub = document.getElementById("scrub");
     if (scrub) scrub.max = String(playback.steps);
-    // A fresh result draws itself progressively from the start.
-    seek(0);
-    play();
+    // A link with step= opens paused at that step, once; any other fresh result draws itself from the start.
+    var opened = view && view.step !== null && view.step !== undefined && view.query === playback.query &&
+      player.openedAt !== view.query;
+    if (opened) {
+      player.openedAt = view.query;
+      pause();
+      seek(view.step);
+    } else {
+      seek(0);
+      play();
+    }
     return playback.query;
   };
+
+  /* The address is the state: the canonical experiment, the playback step while paused, then the page's own
+   * keys (language, lesson, presentation, hidden controls). replaceState, so no history entry per change. */
+  function address() {
+    if (!player.query) return null;
+    var step = player.playing ? "" : "&step=" + player.step;
+    return "?" + player.query + step + player.suffix;
+  }
+  function writeAddressNow() {
+    window.clearTimeout(player.addressTimer);
+    player.addressTimer = null;
+    var wanted = address();
+    if (wanted && window.location.search !== wanted) {
+      window.history.replaceState(window.history.state, "", wanted + window.location.hash);
+    }
+  }
+  // Browsers throttle replaceState (a dragged scrubber fires hundreds of times), so writes are coalesced.
+  function writeAddress() {
+    if (!player.addressTimer) player.addressTimer = window.setTimeout(writeAddressNow, 100);
+  }
+  lab.address = address;
 
   function seek(step) {
     player.step = Math.max(0, Math.min(player.steps, Math.round(step)));
     var scrub = document.getElementById("scrub");
     if (scrub && Number(scrub.value) !== player.step) scrub.value = String(player.step);
     var readout = document.getElementById("step-readout");
-    if (readout) readout.textContent = "step " + player.step.toLocaleString("en") + " / " +
-      player.steps.toLocaleString("en");
+    var format = (document.getElementById("player") || { dataset: {} }).dataset.stepOf || "step {step} / {steps}";
+    if (readout) readout.textContent = format.replace("{step}", player.step.toLocaleString("en"))
+      .replace("{steps}", player.steps.toLocaleString("en"));
+    if (!player.playing) writeAddress();
     draw();
   }
   lab.seek = function (step) { pause(); seek(step); };
@@ -254,12 +283,14 @@
     player.carry = 0;
     player.lastTime = performance.now();
     setPlayButton();
+    writeAddress();
     window.requestAnimationFrame(tick);
   }
 
   function pause() {
     player.playing = false;
     setPlayButton();
+    writeAddress();
   }
   lab.play = play;
   lab.pause = pause;
@@ -268,7 +299,8 @@
     var button = document.getElementById("play");
     if (!button) return;
     button.setAttribute("aria-pressed", player.playing ? "true" : "false");
-    button.title = player.playing ? "pause (space)" : "play (space)";
+    var words = (document.getElementById("player") || { dataset: {} }).dataset;
+    button.title = (player.playing ? words.pause : words.play) || (player.playing ? "pause" : "play");
     button.setAttribute("aria-label", button.title);
   }
 
@@ -285,8 +317,55 @@
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button");
-    if (button && ACTIONS[button.id]) ACTIONS[button.id]();
+    if (!button) return;
+    if (ACTIONS[button.id]) ACTIONS[button.id]();
+    else if (button.id === "copy-link") copyLink(button);
+    else if (button.dataset.lang) openWith("lang", button.dataset.lang);
+    else if (button.id === "toggle-present") openWith("present", button.dataset.present === "1" ? "1" : "");
   });
+
+  /* The current address with one page key set (or removed), opened as a new page: the page is rendered from
+   * its link, so a language or presentation change is a reload that keeps everything else. */
+  function openWith(key, value) {
+    var params = new URLSearchParams(window.location.search);
+    if (value) params.set(key, value); else params.delete(key);
+    var query = params.toString().replace(/%28/g, "(").replace(/%29/g, ")").replace(/%2C/g, ",")
+      .replace(/%3D/g, "=").replace(/%3B/g, ";").replace(/%3A/g, ":").replace(/%21/g, "!").replace(/%2A/g, "*")
+      .replace(/%27/g, "'").replace(/%7E/g, "~");
+    window.location.assign("?" + query + window.location.hash);
+  }
+
+  function copyLink(button) {
+    writeAddressNow();
+    var link = window.location.href;
+    var label = button.dataset.label || button.textContent;
+    button.dataset.label = label;
+    function done(ok) {
+      button.textContent = ok ? button.dataset.done : button.dataset.failed;
+      button.classList.toggle("done", ok);
+      window.setTimeout(function () { button.textContent = label; button.classList.remove("done"); }, 2500);
+    }
+    // The clipboard API needs a secure context (localhost or https); a classroom LAN address falls back.
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(link).then(function () { done(true); }, function () { done(fallbackCopy(link)); });
+    } else {
+      done(fallbackCopy(link));
+    }
+  }
+
+  function fallbackCopy(value) {
+    var field = document.createElement("textarea");
+    field.value = value;
+    field.setAttribute("readonly", "");
+    field.style.position = "fixed";
+    field.style.opacity = "0";
+    document.body.appendChild(field);
+    field.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
+    document.body.removeChild(field);
+    return ok;
+  }
 
   document.addEventListener("input", function (event) {
     if (event.target.id === "scrub") { pause(); seek(Number(event.target.value)); }
@@ -371,9 +450,10 @@
   };
 
   lab.graphConfig = function (config) {
+    var words = (document.getElementById("player") || { dataset: {} }).dataset;
     return Object.assign({}, config, {
       modeBarButtonsToAdd: [{
-        name: "download-svg", title: "Download plot as an SVG", icon: DOWNLOAD_ICON,
+        name: "download-svg", title: words.svg || "Download plot as an SVG", icon: DOWNLOAD_ICON,
         click: function (gd) { window.Plotly.downloadImage(gd, { format: "svg", filename: "descent-lab" }); },
       }],
     });

@@ -22,6 +22,7 @@ def test_the_page_and_its_assets_come_from_the_app(live_server):
 
 
 def test_responses_are_gzipped_for_browsers_that_accept_it(live_server):
-    request = urllib.request.Request(live_server + "/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    # The callback graph: JSON of several kilobytes, like every result the page receives.
+    request = urllib.request.Request(live_server + "/_dash-dependencies", headers={"Accept-Encoding": "gzip"})
     with urllib.request.urlopen(request) as response:
         assert response.headers["Content-Encoding"] == "gzip"

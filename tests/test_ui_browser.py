@@ -10,6 +10,7 @@ import pytest
 
 from experiments import run
 from experiments.url import parse
+from optimizers import SCHEDULES
 from surfaces import SURFACES
 from tests.browser import (
     READ_LAYOUT,
@@ -125,7 +126,7 @@ def test_adding_three_runs_each_with_its_own_optimizer_and_settings(live_server,
     enter(page, run_field(page, 1, "lr"), "0.2")
     previous = enter(page, run_field(page, 1, "beta1"), "0.5")
     # Run 3 (nesterov) gets a cosine schedule; run 4 (sgd, next in the catalogue) gets noise.
-    choose(page, cards.nth(2).locator(".schedule"), "cosine")
+    choose(page, cards.nth(2).locator(".schedule"), SCHEDULES["cosine"].title)
     wait_for_result(page, previous)
     query = enter(page, run_field(page, 3, "noise"), "0.3")
 

@@ -159,7 +159,7 @@ def wire_bytes(outputs) -> int:
 
 
 def test_a_failure_in_the_engine_becomes_a_message(monkeypatch):
-    def broken(query):
+    def broken(*args):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("ui.callbacks.render", broken)

@@ -14,14 +14,17 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 def create_app():
     from dash import Dash
 
-    from ui.callbacks import register
-    from ui.layout import page
+    from ui.callbacks import register, render_page
+    from ui.layout import shell
 
     # serve_locally: every script and stylesheet comes from this server, so a classroom without internet works.
     # compress: results travel as base64 arrays inside JSON, which gzip shrinks by about a third.
+    # The page is rendered from the link by a callback, so its components are not in the first layout; the
+    # validation layout lists them so Dash still checks every callback against real ids.
     app = Dash(__name__, title="Descent Lab", serve_locally=True, assets_folder=str(ASSETS), update_title=None,
-               compress=True)
-    app.layout = page()
+               compress=True, suppress_callback_exceptions=False)
+    app.layout = shell()
+    app.validation_layout = [shell(), render_page("")]
     register(app)
 
     @app.server.after_request

@@ -8,12 +8,14 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dash import ALL, MATCH, Input, Output, Patch, State, ctx, html, no_update
+from dash import ALL, MATCH, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
+from flask import request
 
 from declarations import to_number
-from experiments.runner import run
-from experiments.url import parse, to_query
+from experiments.lessons import LESSONS
+from experiments.runner import Result, run
+from experiments.url import View, parse, parse_view, to_query
 from ui.controls import run_card, surface_fields
 from ui.figures import (
     REACHED_TOLERANCE,
@@ -24,6 +26,9 @@ from ui.figures import (
     summaries,
     surface_key,
 )
+from ui.i18n import LANGUAGES, Text, choose_language, text
+from ui.layout import HIDEABLE, messages_block, page
+from ui.standalone import standalone_html
 from ui.state import Controls, edit, structure
 from ui.theme import run_style
 
@@ -31,11 +36,13 @@ RESULT_CACHE_SIZE = 32  # rendered results kept per worker, keyed by the canonic
 
 
 def register(app) -> None:
+    app.callback(Output("page", "children"), Input("url", "search"))(on_address)
+
     app.callback(
         Output("query", "data"), Output("runs", "children"), Output("surface-params", "children"),
         Output("surface", "value"), Output("steps", "value"), Output("seed", "value"),
         Output("start-x", "value"), Output("start-y", "value"), Output("messages", "children"),
-        Input("url", "search"), Input("surface", "value"),
+        Input("surface", "value"),
         Input({"type": "surface-param", "name": ALL}, "value"),
         Input("steps", "value"), Input("seed", "value"), Input("start-x", "value"), Input("start-y", "value"),
         Input("click-start", "data"),
@@ -43,14 +50,23 @@ def register(app) -> None:
         Input("add-run", "n_clicks"),
         Input({"type": "run-remove", "run": ALL}, "n_clicks"),
         Input({"type": "run-duplicate", "run": ALL}, "n_clicks"),
-        State("query", "data"),
+        State("query", "data"), State("view", "data"),
     )(on_edit)
 
     app.callback(
         Output("contour", "figure"), Output("curves", "figure"), Output("results", "children"),
         Output("status", "children"), Output("drawn", "data"), Output("playback", "data"),
-        Input("query", "data"), State("drawn", "data"),
+        Input("query", "data"), State("drawn", "data"), State("view", "data"),
     )(on_query)
+
+    app.callback(
+        Output("download", "data"),
+        Input("download-csv", "n_clicks"), Input("download-html", "n_clicks"),
+        State("query", "data"), State("view", "data"),
+        prevent_initial_call=True,
+        running=[(Output("download-csv", "disabled"), True, False),
+                 (Output("download-html", "disabled"), True, False)],
+    )(on_download)
 
     # The learning rate's slider (log10) and its typed field stay in step, in the browser.
     app.clientside_callback(
@@ -62,17 +78,64 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        "function(playback, contour, curves) { return window.descentLab.load(playback, contour, curves); }",
+        "function(playback, contour, curves, view) {"
+        " return window.descentLab.load(playback, contour, curves, view); }",
         Output("player-ready", "data"),
-        Input("playback", "data"), State("contour", "figure"), State("curves", "figure"),
+        Input("playback", "data"), State("contour", "figure"), State("curves", "figure"), State("view", "data"),
         prevent_initial_call=True,
     )
     # The modebar's extra SVG button holds a function, which only a clientside callback can put in a config.
     app.clientside_callback(
         "function(_, a, b) { return [window.descentLab.graphConfig(a), window.descentLab.graphConfig(b)]; }",
         Output("contour", "config"), Output("curves", "config"),
-        Input("url", "pathname"), State("contour", "config"), State("curves", "config"),
+        Input("view", "data"), State("contour", "config"), State("curves", "config"),
     )
+
+
+# -- the page ---------------------------------------------------------------------------------------------------
+
+def on_address(search):
+    """Render the page a link describes. Never fails: a damaged link gives the default page and its warnings."""
+    try:
+        return render_page(search or "")
+    except Exception:
+        logging.getLogger(__name__).exception("the page for %r could not be rendered", search)
+        return render_page("")
+
+
+def render_page(search: str):
+    experiment, messages = parse(search)
+    view, view_messages = parse_view(search)
+    lang, unknown = choose_language(view.lang, _accepted_languages())
+    t = text(lang)
+    messages = messages + view_messages
+    if unknown:
+        messages.append(t("unknown-lang", given=repr(view.lang), used=LANGUAGES[lang]))
+    if view.lesson and view.lesson not in LESSONS:
+        messages.append(t("unknown-lesson", given=repr(view.lesson)))
+    unknown_hide = [name for name in view.hide if name not in HIDEABLE]
+    if unknown_hide:
+        messages.append(t("unknown-hide", given=", ".join(map(repr, unknown_hide)), names=", ".join(HIDEABLE)))
+    view = View(step=view.step if view.step is None else min(view.step, experiment.steps),
+                lang=view.lang if view.lang and not unknown else "", present=view.present,
+                hide=tuple(name for name in view.hide if name in HIDEABLE),
+                lesson=view.lesson if view.lesson in LESSONS else "")
+    query = to_query(experiment)
+    suffix = to_query(experiment, View(lang=view.lang, present=view.present, hide=view.hide,
+                                       lesson=view.lesson))[len(query):]
+    return page(t, view, query, experiment, messages, suffix)
+
+
+def _accepted_languages() -> list[str]:
+    try:
+        return [tag for tag, _ in request.accept_languages]
+    except RuntimeError:  # outside a request (tests call the renderer directly)
+        return []
+
+
+def _text_of(view_data) -> Text:
+    lang = view_data.get("lang") if isinstance(view_data, dict) else None
+    return text(lang if lang in LANGUAGES else "en")
 
 
 # -- edits -----------------------------------------------------------------------------------------------------
@@ -87,21 +150,24 @@ def on_edit(*args):
         raise PreventUpdate from None
 
 
-def _on_edit(search, surface, surface_values, steps, seed, start_x, start_y, click, run_values, add_clicks,
-             remove_clicks, duplicate_clicks, query):
+def _on_edit(surface, surface_values, steps, seed, start_x, start_y, click, run_values, add_clicks,
+             remove_clicks, duplicate_clicks, query, view_data):
     fired = ctx.triggered_prop_ids
-    if not query or "url.search" in fired:
-        experiment, messages = parse(search or "")
-        return _outputs(experiment, messages, rebuild=True, surface=True)
-
+    if not query:
+        raise PreventUpdate
+    if not fired:
+        # The page was just rendered from its link with every control in place. Passing the query on (rather
+        # than preventing the update) is what lets the result callback that depends on it run.
+        return (query, *[no_update] * 8)
+    t = _text_of(view_data)
     current, _ = parse(query)
     action = _action(fired, click)
     controls = Controls(
         surface=surface,
-        surface_values={item["id"]["name"]: _value(value) for item, value in zip(ctx.inputs_list[2], surface_values,
+        surface_values={item["id"]["name"]: _value(value) for item, value in zip(ctx.inputs_list[1], surface_values,
                                                                                     strict=True)},
         steps=_value(steps), seed=_value(seed), start=(_value(start_x), _value(start_y)),
-        runs=_runs(ctx.inputs_list[8], run_values),
+        runs=_runs(ctx.inputs_list[7], run_values),
     )
     experiment, messages = edit(current, controls, action)
     # A field left empty keeps its value; rebuilding the controls shows that value again.
@@ -109,10 +175,10 @@ def _on_edit(search, surface, surface_values, steps, seed, start_x, start_y, cli
         any(v is None for v in controls.surface_values.values())
     if to_query(experiment) == query and not messages:
         if action or blank or _shown(controls) != _shown_of(experiment):
-            return _outputs(experiment, messages, rebuild=blank, surface=blank)
+            return _outputs(t, experiment, messages, rebuild=blank, surface=blank)
         raise PreventUpdate
     rebuild = structure(experiment) != structure(current) or bool(messages) or blank
-    return _outputs(experiment, messages, rebuild=rebuild, surface=experiment.surface != current.surface)
+    return _outputs(t, experiment, messages, rebuild=rebuild, surface=experiment.surface != current.surface)
 
 
 def _action(fired: dict, click) -> tuple:
@@ -151,12 +217,11 @@ def _shown_of(experiment) -> tuple:
     return (experiment.steps, experiment.seed, *experiment.start)
 
 
-def _outputs(experiment, messages: list[str], *, rebuild: bool, surface: bool):
-    runs = [run_card(i, r) for i, r in enumerate(experiment.runs)] if rebuild else no_update
-    fields = surface_fields(experiment) if rebuild or surface else no_update
-    notes = [html.Li(m) for m in messages]
+def _outputs(t: Text, experiment, messages: list[str], *, rebuild: bool, surface: bool):
+    runs = [run_card(t, i, r) for i, r in enumerate(experiment.runs)] if rebuild else no_update
+    fields = surface_fields(t, experiment) if rebuild or surface else no_update
     return (to_query(experiment), runs, fields, experiment.surface, experiment.steps, experiment.seed,
-            experiment.start[0], experiment.start[1], html.Ul(notes) if notes else None)
+            experiment.start[0], experiment.start[1], messages_block(t, messages))
 
 
 # -- results ---------------------------------------------------------------------------------------------------
@@ -176,30 +241,37 @@ class Rendered:
 
 
 @lru_cache(maxsize=RESULT_CACHE_SIZE)
-def render(query: str) -> Rendered:
+def computed(query: str) -> tuple[Result, float]:
+    """The Result of a canonical query and the seconds it took, kept per worker."""
     experiment, _ = parse(query)
     began = time.perf_counter()
     result = run(experiment)
-    seconds = time.perf_counter() - began
+    return result, time.perf_counter() - began
+
+
+@lru_cache(maxsize=RESULT_CACHE_SIZE)
+def render(query: str, lang: str = "en") -> Rendered:
+    result, seconds = computed(query)
+    experiment = result.experiment
     picked = drawn(result)
-    contour = contour_figure(result, picked)
+    contour = contour_figure(result, picked, lang)
     return Rendered(
         landscape_key=surface_key(experiment.surface, experiment.surface_params),
         landscape_traces=len(contour["data"]) - len(experiment.runs) - 2, contour=contour,
-        curves=curves_figure(result, picked), summaries=summaries(result), steps=experiment.steps,
+        curves=curves_figure(result, picked, lang), summaries=summaries(result), steps=experiment.steps,
         runs=len(experiment.runs), seconds=seconds,
     )
 
 
-def on_query(query, previous):
+def on_query(query, previous, view_data=None):
     if not query:
         raise PreventUpdate
+    t = _text_of(view_data)
     try:
-        rendered = render(query)
+        rendered = render(query, t.lang)
     except Exception:  # a bug must not leave the page with a 500 and a stuck spinner
         logging.getLogger(__name__).exception("computing %s failed", query)
-        return (no_update, no_update, no_update, "this experiment could not be computed; the error was logged",
-                no_update, no_update)
+        return no_update, no_update, no_update, t("compute-failed"), no_update, no_update
     traces = rendered.contour["data"]
     if previous and previous.get("landscape") == rendered.landscape_key:
         # Same surface: leave the landscape where it is and replace only the start marker and the run traces.
@@ -216,22 +288,22 @@ def on_query(query, previous):
     else:
         contour = rendered.contour
     diverged = sum(s.diverged_at is not None for s in rendered.summaries)
-    status = f"{rendered.runs} runs × {rendered.steps:,} steps in {rendered.seconds * 1000:.0f} ms"
+    status = t("status", runs=rendered.runs, steps=f"{rendered.steps:,}", ms=f"{rendered.seconds * 1000:.0f}")
     if diverged:
-        status += f" · {diverged} diverged"
+        status += " · " + t("status-diverged", n=diverged)
     playback = {"query": query, "steps": rendered.steps, "runs": rendered.runs}
-    return (contour, rendered.curves, results_table(rendered.summaries), status,
+    return (contour, rendered.curves, results_table(t, rendered.summaries), status,
             {"landscape": rendered.landscape_key, "traces": len(traces)}, playback)
 
 
-def results_table(rows: list[Summary]) -> html.Table:
-    head = html.Tr([html.Th(""), html.Th("run"), html.Th("final loss"), html.Th("distance to nearest minimum"),
-                    html.Th(f"reached (≤ {REACHED_TOLERANCE:g}) at step"), html.Th("end")])
+def results_table(t: Text, rows: list[Summary]) -> html.Table:
+    head = html.Tr([html.Th(""), html.Th(t("col-run")), html.Th(t("col-final-loss")), html.Th(t("col-distance")),
+                    html.Th(t("col-reached", tolerance=f"{REACHED_TOLERANCE:g}")), html.Th(t("col-end"))])
     body = []
     for row in rows:
         style = run_style(row.index)
-        end = (f"diverged at step {row.diverged_at}" if row.diverged_at is not None
-               else f"{row.steps_run:,} steps")
+        end = (t("diverged-at", step=row.diverged_at) if row.diverged_at is not None
+               else t("steps-run", n=f"{row.steps_run:,}"))
         body.append(html.Tr([
             html.Td(style.glyph, style={"color": style.color}, className="glyph"),
             html.Td(row.name), html.Td(_number(row.final_loss)),
@@ -244,6 +316,21 @@ def results_table(rows: list[Summary]) -> html.Table:
 
 def _number(value: float) -> str:
     return f"{value:.4g}"
+
+
+def on_download(csv_clicks, html_clicks, query, view_data):
+    """The tidy table as CSV, or the standalone interactive HTML file, of the experiment on the page."""
+    if not query:
+        raise PreventUpdate
+    t = _text_of(view_data)
+    result, _ = computed(query)
+    name = f"descent-lab-{result.experiment.surface}"
+    if ctx.triggered_id == "download-html":
+        lesson = LESSONS.get((view_data or {}).get("lesson", "")) if isinstance(view_data, dict) else None
+        page = standalone_html(result, title=lesson.title[t.lang] if lesson else None, lang=t.lang,
+                               caption=lesson.caption[t.lang] if lesson else "")
+        return {"content": page, "filename": f"{name}.html", "type": "text/html"}
+    return dcc.send_data_frame(result.to_frame().to_csv, f"{name}.csv", index=False)
 
 
 def payload_bytes(outputs) -> int:

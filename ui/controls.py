@@ -10,6 +10,7 @@ from declarations import BOOL, CHOICE, FLOAT, INT, Param
 from experiments.model import NOISE, SEED, STEPS, Experiment, Run
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
+from ui.i18n import Text
 from ui.theme import run_style
 
 
@@ -24,13 +25,14 @@ def field_id(run: int, name: str) -> dict:
     return {"type": "run-field", "run": run, "field": name}
 
 
-def param_control(param: Param, value: object, control_id: dict | str, *, compact: bool = False) -> html.Div:
+def param_control(t: Text, param: Param, value: object, control_id: dict | str, *, compact: bool = False,
+                  **props) -> html.Div:
     """A labelled control for one declared parameter. Numbers are typed (committed on Enter or leaving the
     field); the range and the help text show on hover."""
-    label = param.label or param.name
-    tip = param.help
+    label = t.declared(param.label or param.name)
+    tip = t.declared(param.help)
     if param.kind in (FLOAT, INT):
-        tip = f"{param.help} ({param.format(param.low)} … {param.format(param.high)})".strip()
+        tip = f"{tip} ({param.format(param.low)} … {param.format(param.high)})".strip()
         # No min/max on the input: the browser would silently drop an out-of-range entry, while the server
         # clamps it and says so.
         control = dcc.Input(id=control_id, type="number", value=control_value(param, value),
@@ -39,15 +41,16 @@ def param_control(param: Param, value: object, control_id: dict | str, *, compac
         control = dcc.Checklist(id=control_id, options=[{"label": "", "value": "on"}],
                                 value=control_value(param, value), className="switch")
     elif param.kind == CHOICE:
-        control = dcc.Dropdown(id=control_id, options=list(param.choices), value=value, clearable=False,
+        control = dcc.Dropdown(id=control_id, options=[{"label": t.declared(c), "value": c} for c in param.choices],
+                               value=value, clearable=False,
                                searchable=False, className="choice")
     else:  # pragma: no cover - every declared kind is handled above
         raise ValueError(param.kind)
     return html.Label([html.Span(label, className="name"), control], title=tip,
-                      className="field compact" if compact else "field")
+                      className="field compact" if compact else "field", **props)
 
 
-def lr_control(run_index: int, run: Run) -> html.Div:
+def lr_control(t: Text, run_index: int, run: Run) -> html.Div:
     """The learning rate: a log slider for sweeping, and a typed field for an exact value."""
     param = OPTIMIZERS[run.optimizer].params[0]
     low, high = math.log10(param.low), math.log10(param.high)
@@ -57,70 +60,77 @@ def lr_control(run_index: int, run: Run) -> html.Div:
                         className="lr-slider")
     field = dcc.Input(id=field_id(run_index, "lr"), type="number", value=run.lr, step="any", debounce=True,
                       className="number")
-    return html.Div([html.Span("lr", className="name", title=param.help), slider, field], className="lr-row",
-                    title=f"{param.help} ({param.format(param.low)} … {param.format(param.high)})")
+    tip = t.declared(param.help)
+    return html.Div([html.Span("lr", className="name", title=tip), slider, field], className="lr-row",
+                    title=f"{tip} ({param.format(param.low)} … {param.format(param.high)})")
 
 
-def run_card(index: int, run: Run) -> html.Div:
+def run_card(t: Text, index: int, run: Run) -> html.Div:
     opt = OPTIMIZERS[run.optimizer]
     style = run_style(index)
     schedule = SCHEDULES[run.schedule]
     header = html.Div([
-        html.Span(style.glyph, className="glyph", style={"color": style.color}, title=f"run {index + 1}"),
-        dcc.Dropdown(id=field_id(index, "optimizer"), options=[{"label": o.title, "value": o.id}
+        html.Span(style.glyph, className="glyph", style={"color": style.color}, title=t("run-number", n=index + 1)),
+        dcc.Dropdown(id=field_id(index, "optimizer"), options=[{"label": t.declared(o.title), "value": o.id}
                                                                   for o in OPTIMIZERS.values()],
                      value=run.optimizer, clearable=False, className="optimizer"),
         html.Button(id={"type": "run-duplicate", "run": index}, className="icon i-duplicate",
-                    title="duplicate this run", **{"aria-label": "duplicate this run"}),
-        html.Button(id={"type": "run-remove", "run": index}, className="icon i-remove", title="remove this run",
-                    **{"aria-label": "remove this run"}),
+                    title=t("duplicate-run"), **{"aria-label": t("duplicate-run")}),
+        html.Button(id={"type": "run-remove", "run": index}, className="icon i-remove", title=t("remove-run"),
+                    **{"aria-label": t("remove-run")}),
     ], className="run-header")
-    hyper = [param_control(p, run.hyper[p.name], field_id(index, p.name), compact=True) for p in opt.params[1:]]
-    schedule_fields = [param_control(p, run.schedule_params[p.name], field_id(index, p.name), compact=True)
+    hyper = [param_control(t, p, run.hyper[p.name], field_id(index, p.name), compact=True) for p in opt.params[1:]]
+    schedule_fields = [param_control(t, p, run.schedule_params[p.name], field_id(index, p.name), compact=True)
                        for p in schedule.params]
     return html.Div([
         header,
-        lr_control(index, run),
+        lr_control(t, index, run),
         html.Div(hyper, className="grid"),
         html.Div([
-            html.Label([html.Span("schedule", className="name"),
-                        dcc.Dropdown(id=field_id(index, "schedule"), options=list(SCHEDULES), value=run.schedule,
+            html.Label([html.Span(t("schedule"), className="name"),
+                        dcc.Dropdown(id=field_id(index, "schedule"), value=run.schedule,
+                                     options=[{"label": t.declared(s.title), "value": s.id}
+                                              for s in SCHEDULES.values()],
                                      clearable=False, className="choice schedule")],
-                       className="field compact", title=schedule.formula),
-            param_control(NOISE, run.noise, field_id(index, "noise"), compact=True),
+                       className="field compact", title=t.declared(schedule.formula)),
+            param_control(t, NOISE, run.noise, field_id(index, "noise"), compact=True),
             *schedule_fields,
-            html.Label([html.Span("label", className="name"),
+            html.Label([html.Span(t("label"), className="name"),
                         dcc.Input(id=field_id(index, "label"), type="text", value=run.label, debounce=True,
                                   maxLength=40, placeholder=run.name, className="text")],
-                       className="field compact", title="a name for this run in the legend and the table"),
+                       className="field compact", title=t("label-help")),
         ], className="grid"),
-        html.Details([html.Summary("update rule"), html.Pre(opt.equations, className="equations"),
+        html.Details([html.Summary(t("update-rule")), html.Pre(opt.equations, className="equations"),
                       html.Div(opt.torch and f"PyTorch: {opt.torch}", className="reference"),
                       html.Div(opt.reference, className="reference")], className="rule"),
     ], className="run-card", style={"borderLeftColor": style.color}, id={"type": "run-card", "run": index})
 
 
-def surface_fields(experiment: Experiment) -> list:
+def surface_fields(t: Text, experiment: Experiment) -> list:
     cls = SURFACES[experiment.surface]
-    fields = [param_control(p, experiment.surface_params[p.name], {"type": "surface-param", "name": p.name},
+    fields = [param_control(t, p, experiment.surface_params[p.name], {"type": "surface-param", "name": p.name},
                             compact=True) for p in cls.params]
-    return [*fields, html.Div([html.Code(cls.formula)], className="formula", title=f"{cls.formula}\n\n{cls.about}")]
+    return [*fields, html.Div([html.Code(t.declared(cls.formula))], className="formula",
+                              title=f"{t.declared(cls.formula)}\n\n{t.declared(cls.about)}")]
 
 
-def experiment_fields(experiment: Experiment) -> list:
+def experiment_fields(t: Text, experiment: Experiment, hidden: set[str] = frozenset()) -> list:
     """Steps, seed and start: fixed components whose values the edit callback keeps canonical."""
     return [
-        param_control(STEPS, experiment.steps, "steps", compact=True),
-        param_control(SEED, experiment.seed, "seed", compact=True),
-        html.Label([html.Span("start", className="name"),
+        param_control(t, STEPS, experiment.steps, "steps", compact=True, id="steps-field",
+                      hidden="steps-field" in hidden),
+        param_control(t, SEED, experiment.seed, "seed", compact=True, id="seed-field", hidden="seed-field" in hidden),
+        html.Label([html.Span(t("start"), className="name"),
                     dcc.Input(id="start-x", type="number", value=experiment.start[0], step="any", debounce=True,
                               className="number", name="start-x"),
                     dcc.Input(id="start-y", type="number", value=experiment.start[1], step="any", debounce=True,
                               className="number", name="start-y")],
-                   className="field compact start", title="where every run starts; or click on the plot"),
+                   className="field compact start", title=t("start-help"), id="start-field",
+                   hidden="start-field" in hidden),
     ]
 
 
-def surface_picker(experiment: Experiment) -> dcc.Dropdown:
-    return dcc.Dropdown(id="surface", options=[{"label": s.title, "value": s.id} for s in SURFACES.values()],
+def surface_picker(t: Text, experiment: Experiment) -> dcc.Dropdown:
+    return dcc.Dropdown(id="surface", options=[{"label": t.declared(s.title), "value": s.id}
+                                               for s in SURFACES.values()],
                         value=experiment.surface, clearable=False, searchable=False, className="surface-picker")

@@ -21,6 +21,7 @@ import numpy as np
 from experiments.runner import Result, RunResult
 from surfaces import SURFACES, Surface
 from ui.contours import colour_bands, marching_squares, png, polylines_with_gaps
+from ui.i18n import text
 from ui.theme import CRITICAL_SYMBOLS, LANDSCAPE_SCALE, run_style
 
 GRID = 151  # landscape samples per axis for the level lines
@@ -144,12 +145,13 @@ def landscape_image(land: Landscape) -> dict:
             "sizey": ymax - ymin, "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}
 
 
-def landscape_traces(land: Landscape, start: tuple[float, float]) -> list[dict]:
+def landscape_traces(land: Landscape, start: tuple[float, float], lang: str = "en") -> list[dict]:
     """The colour bar, one scatter trace per level line (whole decades darker), the critical points and the
     start. All scatter, so Plotly.animate leaves them alone."""
+    t = text(lang)
     bottom, top = land.height_range
     colorbar = {"thickness": 12, "len": 0.9, "outlinewidth": 0,
-                "title": {"text": "loss", "side": "top"}}
+                "title": {"text": t("loss"), "side": "top"}}
     if land.log:
         # Ticks where the loss is a whole decade above the lowest point.
         decades = [k for k in range(math.floor(bottom), math.ceil(top) + 1)
@@ -158,7 +160,7 @@ def landscape_traces(land: Landscape, start: tuple[float, float]) -> list[dict]:
         colorbar.update(tickvals=[math.log10(10.0**k + land.offset) for k in decades],
                         ticktext=[_loss_text(10.0**k) for k in decades])
         if land.low != 0:
-            colorbar["title"]["text"] = f"loss − {land.low:.4g}"
+            colorbar["title"]["text"] = t("loss-above", low=f"{land.low:.4g}")
     scale = {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "showlegend": False,
              "hoverinfo": "skip", "name": "loss",
              "marker": {"color": [bottom], "cmin": bottom, "cmax": top, "colorscale": LANDSCAPE_SCALE,
@@ -171,7 +173,7 @@ def landscape_traces(land: Landscape, start: tuple[float, float]) -> list[dict]:
             "type": "scatter", "mode": "lines", "x": typed(lx), "y": typed(ly), "showlegend": False,
             "line": {"color": "rgba(70,70,60,0.55)" if strong else "rgba(90,90,80,0.3)",
                      "width": 1.1 if strong else 0.8},
-            "hovertemplate": f"loss {_loss_text(land.loss(float(level)))}<extra></extra>", "name": "level",
+            "hovertemplate": f"{t('loss')} {_loss_text(land.loss(float(level)))}<extra></extra>", "name": "level",
             "meta": {"role": "level"},
         })
     points = land.surface.critical_points()
@@ -180,18 +182,18 @@ def landscape_traces(land: Landscape, start: tuple[float, float]) -> list[dict]:
         "x": [p.x for p in points], "y": [p.y for p in points],
         "marker": {"symbol": [CRITICAL_SYMBOLS[p.kind] for p in points], "size": 15, "color": "#222222",
                    "line": {"color": "#ffffff", "width": 1.5}},
-        "text": [f"{p.kind} ({p.x:.4g}, {p.y:.4g})" for p in points], "hovertemplate": "%{text}<extra></extra>",
+        "text": [f"{t(p.kind)} ({p.x:.4g}, {p.y:.4g})" for p in points], "hovertemplate": "%{text}<extra></extra>",
         "meta": {"role": "critical"},
     })
-    traces.append(start_trace(start))
+    traces.append(start_trace(start, lang))
     return traces
 
 
-def start_trace(start: tuple[float, float]) -> dict:
+def start_trace(start: tuple[float, float], lang: str = "en") -> dict:
     return {"type": "scatter", "mode": "markers", "name": "start", "showlegend": False,
             "x": [start[0]], "y": [start[1]],
             "marker": {"symbol": "circle-open", "size": 16, "color": "#222222", "line": {"width": 2.5}},
-            "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>", "meta": {"role": "start"}}
+            "hovertemplate": text(lang)("start") + " (%{x:.4g}, %{y:.4g})<extra></extra>", "meta": {"role": "start"}}
 
 
 def _loss_text(value: float) -> str:
@@ -206,14 +208,15 @@ def drawn(result: Result) -> list[np.ndarray]:
     return [drawn_steps(rr.loss, rr.grad_norm) for rr in result.runs]
 
 
-def run_traces(result: Result, steps: list[np.ndarray]) -> list[dict]:
+def run_traces(result: Result, steps: list[np.ndarray], lang: str = "en") -> list[dict]:
     """Paths (one per run), then one heads trace, then one divergence-marker trace."""
+    t = text(lang)
     paths, heads_x, heads_y = [], [], []
     ends_x, ends_y, ends_text, ends_color = [], [], [], []
     for index, (rr, picked) in enumerate(zip(result.runs, steps, strict=True)):
         style = run_style(index)
         paths.append({
-            "type": "scatter", "mode": "lines+markers", "name": _legend_name(rr),
+            "type": "scatter", "mode": "lines+markers", "name": _legend_name(rr, t),
             "x": typed(rr.points[picked, 0]), "y": typed(rr.points[picked, 1]),
             "line": {"color": style.color, "dash": style.dash, "width": 2.5},
             "marker": {"symbol": style.symbol, "size": 7, "color": style.color, "maxdisplayed": 14},
@@ -225,7 +228,7 @@ def run_traces(result: Result, steps: list[np.ndarray]) -> list[dict]:
         if rr.diverged_at is not None:
             ends_x.append(float(rr.points[-1, 0]))
             ends_y.append(float(rr.points[-1, 1]))
-            ends_text.append(f"diverged at step {rr.diverged_at}")
+            ends_text.append(t("diverged-at", step=rr.diverged_at))
             ends_color.append(style.color)
     styles = [run_style(i) for i in range(len(result.runs))]
     heads = {
@@ -245,9 +248,9 @@ def run_traces(result: Result, steps: list[np.ndarray]) -> list[dict]:
     return [*paths, heads, diverged]
 
 
-def _legend_name(rr: RunResult) -> str:
+def _legend_name(rr: RunResult, t) -> str:
     name = _escape(rr.run.name)
-    return f"{name} (diverged at step {rr.diverged_at})" if rr.diverged_at is not None else name
+    return f"{name} ({t('diverged-at', step=rr.diverged_at)})" if rr.diverged_at is not None else name
 
 
 def _escape(text: str) -> str:
@@ -276,10 +279,10 @@ def surface_key(surface_id: str, surface_params: dict) -> str:
     return surface_id + "".join(f";{k}={v!r}" for k, v in sorted(surface_params.items()))
 
 
-def contour_figure(result: Result, steps: list[np.ndarray] | None = None) -> dict:
+def contour_figure(result: Result, steps: list[np.ndarray] | None = None, lang: str = "en") -> dict:
     steps = drawn(result) if steps is None else steps
     land = landscape_of(result)
-    traces = landscape_traces(land, result.experiment.start) + run_traces(result, steps)
+    traces = landscape_traces(land, result.experiment.start, lang) + run_traces(result, steps, lang)
     return {"data": traces, "layout": {**contour_layout(result), "images": [landscape_image(land)]}}
 
 
@@ -299,22 +302,23 @@ def loss_offset(result: Result) -> float:
     return min(values) if values else 0.0
 
 
-def curve_rows(result: Result) -> list[Row]:
+def curve_rows(result: Result, lang: str = "en") -> list[Row]:
+    t = text(lang)
     offset = loss_offset(result)
     gaps_positive = all(bool(np.all(rr.loss - offset > 0)) for rr in result.runs)
     has_minima = bool(surface_of(result).minima())
-    loss_title = "loss" if offset == 0 else f"loss − {offset:.4g}"
+    loss_title = t("loss") if offset == 0 else t("loss-above", low=f"{offset:.4g}")
     rows = [Row("loss", loss_title, has_minima or gaps_positive), Row("grad_norm", "‖∇f‖", True)]
     if any(rr.run.schedule != "constant" for rr in result.runs):
-        rows.append(Row("lr", "learning rate", False))
+        rows.append(Row("lr", t("learning-rate"), False))
     return rows
 
 
-def curves_figure(result: Result, steps: list[np.ndarray] | None = None) -> dict:
+def curves_figure(result: Result, steps: list[np.ndarray] | None = None, lang: str = "en") -> dict:
     """Loss, gradient norm and (with schedules) learning rate against step, one row each, sharing the step axis;
     every row has a vertical cursor and a heads trace that the player moves."""
     steps = drawn(result) if steps is None else steps
-    rows = curve_rows(result)
+    rows = curve_rows(result, lang)
     offset = loss_offset(result)
     gap = 0.07
     height = (1 - gap * (len(rows) - 1)) / len(rows)
@@ -330,9 +334,12 @@ def curves_figure(result: Result, steps: list[np.ndarray] | None = None) -> dict
         top = 1 - (number - 1) * (height + gap)
         layout[f"yaxis{suffix}"] = {"domain": [top - height, top], "type": "log" if row.log else "linear",
                                     "title": {"text": row.title}, "exponentformat": "power", "anchor": f"x{suffix}",
+                                    "automargin": True,
                                     "gridcolor": "#eeeeee"}
         layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "gridcolor": "#eeeeee", "zeroline": False,
-                                    **({"title": {"text": "step"}} if number == bottom else {"showticklabels": False}),
+                                    "automargin": True,
+                                    **({"title": {"text": text(lang)("step")}} if number == bottom
+                                       else {"showticklabels": False}),
                                     **({"matches": f"x{bottom}"} if number != bottom else {})}
         if row.log:
             layout[f"yaxis{suffix}"].update(_decade_ticks([_row_values(rr, row.key, offset) for rr in result.runs]))

@@ -1,13 +1,20 @@
-"""The page: a header with the surface and experiment settings, the runs on the left, the plots and the playback
-bar in the middle, the results table below."""
+"""The page. The shell holds only the address; the page itself is rendered from the link, so its language,
+presentation mode, hidden controls, lesson and experiment are all in place before anything runs.
+
+Layout: a header with the surface and experiment settings, the runs on the left, the plots and the playback bar
+in the middle, the results table below.
+"""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
-from experiments.url import parse
-from ui.controls import experiment_fields, surface_picker
+from experiments.lessons import LESSONS, lesson_link
+from experiments.url import View
+from ui.controls import experiment_fields, run_card, surface_fields, surface_picker
 from ui.figures import REACHED_TOLERANCE
+from ui.i18n import LANGUAGES, Text
+from ui.locales.plotly import modebar_locale
 
 GRAPH_CONFIG = {
     "displaylogo": False, "responsive": True, "scrollZoom": False,
@@ -16,50 +23,118 @@ GRAPH_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "sendChartToCloud"],
 }
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)
+# What ?hide= may hide, for embedding in a course page: name -> the ids of the elements it hides.
+HIDEABLE = {
+    "title": ("title",), "lessons": ("lessons",), "surface": ("surface-field", "surface-params"),
+    "steps": ("steps-field",), "seed": ("seed-field",), "start": ("start-field",), "share": ("share",),
+    "language": ("language",), "runs": ("runs-panel",), "caption": ("lesson-caption",), "player": ("player",),
+    "curves": ("curves-box",), "results": ("results",), "hint": ("hint",), "messages": ("messages",),
+}
 
 
-def page() -> html.Div:
-    experiment, _ = parse("")
+def shell() -> html.Div:
+    """What Dash serves first: the address, and a place for the page rendered from it."""
+    return html.Div([dcc.Location(id="url", refresh=False), html.Div(id="page", className="page")])
+
+
+def page(t: Text, view: View, query: str, experiment, messages: list, view_suffix: str) -> html.Div:
+    """The whole page for one link. `query` is the experiment's canonical query and `view_suffix` the canonical
+    view keys after it (language, lesson, presentation, hidden controls), which the address keeps."""
+    lesson = LESSONS.get(view.lesson)
+    hidden = {element for name in view.hide for element in HIDEABLE.get(name, ())}
     player = html.Div([
-        _icon_button("to-start", "back to step 0 (Home)"),
-        _icon_button("step-back", "one step back (←)"),
-        _icon_button("play", "play or pause (space)", "play"),
-        _icon_button("step-forward", "one step forward (→)"),
-        _icon_button("to-end", "to the last step (End)"),
-        dcc.Input(id="scrub", type="range", min=0, max=experiment.steps, step=1, value=0, className="scrub"),
-        html.Span("step 0 / 0", id="step-readout", className="readout", **{"aria-live": "off"}),
-        html.Label(["speed ", html.Select([html.Option(f"×{s:g}", value=str(s), selected=s == 1) for s in SPEEDS],
-                                           id="speed")], className="speed"),
+        _icon_button("to-start", t("to-start")),
+        _icon_button("step-back", t("step-back")),
+        _icon_button("play", t("play"), "play"),
+        _icon_button("step-forward", t("step-forward")),
+        _icon_button("to-end", t("to-end")),
+        html.Label(dcc.Input(id="scrub", type="range", min=0, max=experiment.steps, step=1, value=0,
+                             className="scrub"), title=t("scrub"), className="scrub-box"),
+        html.Span(t("step-of", step=0, steps=0), id="step-readout", className="readout", **{"aria-live": "off"}),
+        html.Label([t("speed") + " ", html.Select([html.Option(f"×{s:g}", value=str(s), selected=s == 1)
+                                                   for s in SPEEDS], id="speed")], className="speed"),
         dcc.Loading(html.Div(id="status", className="status"), id="busy", type="dot", delay_show=150,
                     parent_className="busy"),
-    ], className="player", id="player")
+    ], className="player", id="player", hidden="player" in hidden,
+       **{"data-play": t("play"), "data-pause": t("pause"), "data-step-of": t("step-of"), "data-svg": t("svg")})
+    config = {**GRAPH_CONFIG, **modebar_locale(t.lang)}
+    empty = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+    classes = "app" + (" present" if view.present else "") + (" with-lesson" if lesson else "")
     return html.Div([
-        dcc.Location(id="url", refresh=False),
-        dcc.Store(id="query"), dcc.Store(id="drawn"), dcc.Store(id="click-start"), dcc.Store(id="playback"),
-        dcc.Store(id="player-ready"),
+        dcc.Store(id="query", data=query),
+        dcc.Store(id="view", data={"suffix": view_suffix, "step": view.step, "query": query, "lang": t.lang,
+                                        "lesson": view.lesson}),
+        dcc.Store(id="drawn"), dcc.Store(id="click-start"), dcc.Store(id="playback"), dcc.Store(id="player-ready"),
+        dcc.Download(id="download"),
         html.Header([
-            html.H1("Descent Lab"),
-            html.Div([html.Span("surface", className="name"), surface_picker(experiment)], className="field"),
-            html.Div(id="surface-params", className="inline"),
-            html.Div(experiment_fields(experiment), className="inline"),
+            html.H1(t("app-name"), id="title", hidden="title" in hidden),
+            _lessons_menu(t, lesson, "lessons" in hidden),
+            html.Div([html.Span(t("surface"), className="name"), surface_picker(t, experiment)],
+                     className="field", id="surface-field", hidden="surface-field" in hidden),
+            html.Div(surface_fields(t, experiment), id="surface-params", className="inline",
+                     hidden="surface-params" in hidden),
+            html.Div(experiment_fields(t, experiment, hidden), className="inline"),
+            html.Div([
+                html.Button(t("copy-link"), id="copy-link", className="action",
+                            **{"data-done": t("copied"), "data-failed": t("copy-failed")}),
+                html.Button(t("download-csv"), id="download-csv", className="action", title=t("download-csv-help")),
+                html.Button(t("download-html"), id="download-html", className="action",
+                            title=t("download-html-help")),
+                html.Button(t("present") if not view.present else t("leave-present"), id="toggle-present",
+                            className="action", **{"data-present": "0" if view.present else "1"}),
+            ], className="share", id="share", hidden="share" in hidden),
+            html.Div([html.Button(name, className="language" + (" current" if code == t.lang else ""),
+                                  **{"data-lang": code, "lang": code, "aria-pressed": str(code == t.lang).lower()})
+                      for code, name in LANGUAGES.items()],
+                     className="languages", id="language", hidden="language" in hidden,
+                     **{"aria-label": t("language")}),
         ], className="topbar"),
+        _caption(t, lesson, "lesson-caption" in hidden),
         html.Aside([
-            html.Div(id="messages", className="messages", role="status"),
-            html.Div(id="runs"),
-            html.Button("+ add a run", id="add-run", className="add"),
-        ], className="runs-panel", id="runs-panel"),
+            html.Div(messages_block(t, messages), id="messages", className="messages", role="status",
+                     hidden="messages" in hidden),
+            html.Div([run_card(t, i, r) for i, r in enumerate(experiment.runs)], id="runs"),
+            html.Button(t("add-run"), id="add-run", className="add"),
+        ], className="runs-panel", id="runs-panel", hidden="runs-panel" in hidden),
         html.Main([
             html.Div([html.Div([
-                dcc.Graph(id="contour", config=GRAPH_CONFIG, className="graph contour",
-                          figure={"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}),
-                dcc.Graph(id="curves", config=GRAPH_CONFIG, className="graph curves",
-                          figure={"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}),
+                dcc.Graph(id="contour", config=config, className="graph contour", figure=empty),
+                html.Div(dcc.Graph(id="curves", config=config, className="graph curves", figure=empty),
+                         id="curves-box", className="curves-box", hidden="curves-box" in hidden),
             ], className="plots"), player], className="stage"),
-            html.Div(id="results", className="results"),
-            html.P(["Click the contour to set the start. Space plays and pauses; ← and → step. ",
-                    f"“Reached” is the first step within {REACHED_TOLERANCE:g} of a minimum."], className="hint"),
+            html.Div(id="results", className="results", hidden="results" in hidden),
+            html.P(t("hint", tolerance=f"{REACHED_TOLERANCE:g}"), className="hint", id="hint",
+                   hidden="hint" in hidden),
         ], className="main"),
-    ], className="app", id="app")
+    ], className=classes, id="app", lang=t.lang)
+
+
+def messages_block(t: Text, messages: list[str]):
+    """What the page did about a damaged link or a clamped entry, under a translated heading."""
+    if not messages:
+        return None
+    return html.Div([html.P(t("messages-head")), html.Ul([html.Li(m) for m in messages])])
+
+
+def _lessons_menu(t: Text, current, hidden: bool) -> html.Details:
+    items = [html.Li(html.A([html.Span(f"{number}", className="number"), lesson.title[t.lang]],
+                            href="?" + lesson_link(lesson) + ("" if t.lang == "en" else f"&lang={t.lang}"),
+                            className="current" if lesson is current else None, title=lesson.caption[t.lang]))
+             for number, lesson in enumerate(LESSONS.values(), start=1)]
+    return html.Details([html.Summary(t("lessons")), html.Ol(items, className="lesson-list")],
+                        className="lessons", id="lessons", hidden=hidden)
+
+
+def _caption(t: Text, lesson, hidden: bool):
+    if lesson is None:
+        return html.Div(id="lesson-caption", hidden=True)
+    number = list(LESSONS).index(lesson.slug) + 1
+    return html.Section([
+        html.H2([html.Span(t("lesson-number", n=number), className="number"), lesson.title[t.lang]]),
+        html.P(lesson.caption[t.lang]),
+        html.P([t("lesson-source", seed=lesson.seed.split("_")[0]), " ", html.Q(lesson.quote, lang="zh")],
+               className="source"),
+    ], id="lesson-caption", className="lesson-caption", hidden=hidden)
 
 
 def _icon_button(name: str, title: str, extra: str = "", **props) -> html.Button:
