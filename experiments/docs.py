@@ -57,5 +57,18 @@ def reference() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def lessons_section(base: str = "http://127.0.0.1:8050/") -> str:
+    """The README's list of lessons, one link per language (generated, so it cannot drift from the lessons)."""
+    from experiments.lessons import LESSONS, lesson_link
+
+    lines = ["| # | lesson | 中文 | notes |", "|---|---|---|---|"]
+    for number, lesson in enumerate(LESSONS.values(), start=1):
+        link = base + "?" + lesson_link(lesson)
+        lines.append(f"| {number} | [{lesson.title['en']}](<{link}>) | [{lesson.title['zh-CN']}](<{link}&lang=zh-CN>)"
+                     f" · [{lesson.title['zh-TW']}](<{link}&lang=zh-TW>) | {lesson.seed.split('_')[0]} |")
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
     print(reference(), end="")
+

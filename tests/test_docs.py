@@ -42,3 +42,10 @@ def test_readme_starts_with_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = re.search(r"```sh\n(.*?)```", readme, re.S).group(1)
     assert first_block.splitlines()[0].startswith("make run") and first_block.splitlines()[1].startswith("make test")
+
+
+def test_readme_lists_every_lesson_by_its_link():
+    from experiments.docs import lessons_section
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert lessons_section() in readme, "the README's Lessons table is stale: paste experiments.docs.lessons_section()"
