@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from declarations.messages import Message, message
+
 FLOAT, INT, BOOL, CHOICE = "float", "int", "bool", "choice"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -50,7 +52,7 @@ class Param:
             raise ValueError(problem.split("; using")[0] + allowed)
         return coerced
 
-    def coerce(self, raw: object) -> tuple[float | int | bool | str, str | None]:
+    def coerce(self, raw: object) -> tuple[float | int | bool | str, Message | None]:
         """Turn untrusted input into a valid value. Never raises: returns (value, problem or None).
 
         Out-of-range numbers are clamped; unreadable input falls back to the default.
@@ -63,35 +65,38 @@ class Param:
                 return True, None
             if text in _FALSE:
                 return False, None
-            return self.default, f"{self.name}={_short(raw)} is not true/false; using {self.format(self.default)}"
+            return self.default, message("not-bool", name=self.name, given=_short(raw),
+                                         used=self.format(self.default))
         if self.kind == CHOICE:
             text = str(raw).strip().lower()
             if text in self.choices:
                 return text, None
-            return self.default, (
-                f"{self.name}={_short(raw)} is not one of {', '.join(self.choices)}; using {self.default}"
-            )
+            return self.default, message("not-choice", name=self.name, given=_short(raw),
+                                         choices=", ".join(self.choices), used=self.default)
         number = to_number(raw)
         if number is None:
-            return self.default, f"{self.name}={_short(raw)} is not a finite number; using {self.format(self.default)}"
+            return self.default, message("not-number", name=self.name, given=_short(raw),
+                                         used=self.format(self.default))
         if self.kind == INT:
             if number != math.floor(number):
                 rounded = round(number)
                 value, problem = self._clamp(rounded)
-                return value, problem or f"{self.name}={_short(raw)} is not a whole number; using {rounded}"
+                return value, problem or message("not-whole", name=self.name, given=_short(raw), used=rounded)
             number = int(number)
         return self._clamp(number)
 
-    def _clamp(self, number: float | int) -> tuple[float | int, str | None]:
+    def _clamp(self, number: float | int) -> tuple[float | int, Message | None]:
         low, high = self.low, self.high
         if self.kind == INT:
             low, high = int(low), int(high)
         else:
             number = float(number)
         if number < low:
-            return low, f"{self.name}={self.format(number)} is below {self.format(low)}; using {self.format(low)}"
+            return low, message("below", name=self.name, given=self.format(number), low=self.format(low),
+                                used=self.format(low))
         if number > high:
-            return high, f"{self.name}={self.format(number)} is above {self.format(high)}; using {self.format(high)}"
+            return high, message("above", name=self.name, given=self.format(number), high=self.format(high),
+                                 used=self.format(high))
         return number, None
 
     def format(self, value: object) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote
 
 from declarations import INT, Param, to_number
+from declarations.messages import Message, message
 from experiments.limits import MAX_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RUNS, MAX_WARNINGS, MAX_WORK, START_LIMIT
 from experiments.model import LABEL_FORBIDDEN, NOISE, SEED, STEPS, Experiment, Run, clean_label, finite_at
 from optimizers import OPTIMIZERS, SCHEDULES
@@ -42,11 +43,11 @@ class View:
 
 
 class _Warnings(list):
-    def add(self, message: str) -> None:
+    def add(self, problem: Message) -> None:
         if len(self) < MAX_WARNINGS:
-            self.append(message)
+            self.append(problem)
         elif len(self) == MAX_WARNINGS:
-            self.append("further problems with this link were not listed")
+            self.append(message("more-problems"))
 
 
 def query_of(link: str) -> str:
@@ -64,12 +65,12 @@ def query_of(link: str) -> str:
 def _pairs(query: str, warnings: _Warnings) -> list[tuple[str, str]]:
     query = query_of(query)
     if len(query) > MAX_QUERY_LENGTH:
-        warnings.add(f"the link is {len(query)} characters long; only the first {MAX_QUERY_LENGTH} were read")
+        warnings.add(message("link-too-long", length=len(query), kept=MAX_QUERY_LENGTH))
         query = query[:MAX_QUERY_LENGTH]
     try:
         return parse_qsl(query, keep_blank_values=True, max_num_fields=None)
     except ValueError:
-        warnings.add("the link's query could not be read; using the default experiment")
+        warnings.add(message("link-unreadable"))
         return []
 
 
@@ -83,13 +84,13 @@ def parse(query: str) -> tuple[Experiment, list[str]]:
         if key == "opt":
             opt_texts.append(value)
         elif key in first:
-            warnings.add(f"{_show(key)} is given more than once; using the first value")
+            warnings.add(message("key-repeated", key=_show(key)))
         else:
             first[key] = value
 
     surface_id = first.pop("surface", DEFAULT_SURFACE).strip().lower()
     if surface_id not in SURFACES:
-        warnings.add(f"unknown surface {_show(surface_id)}; using {DEFAULT_SURFACE}")
+        warnings.add(message("unknown-surface", given=_show(surface_id), used=DEFAULT_SURFACE))
         surface_id = DEFAULT_SURFACE
     surface_cls = SURFACES[surface_id]
     surface_params = {p.name: _read(p, first.pop(p.name), warnings) if p.name in first else p.default
@@ -100,29 +101,27 @@ def parse(query: str) -> tuple[Experiment, list[str]]:
     if "start" in first:
         start = _read_start(first.pop("start"), start, warnings)
         if not finite_at(surface, start):
-            warnings.add(f"the loss of {surface_id} overflows at start={start[0]!r},{start[1]!r}; "
-                         "using the default start")
+            warnings.add(message("start-overflows", surface=surface_id, start=f"{start[0]!r},{start[1]!r}"))
             start = surface.start()
     steps = _read(STEPS, first.pop("steps"), warnings) if "steps" in first else STEPS.default
     seed = _read(SEED, first.pop("seed"), warnings) if "seed" in first else SEED.default
 
     for key in first:
         if key not in VIEW_KEYS:
-            warnings.add(f"unknown key {_show(key)} was ignored")
+            warnings.add(message("unknown-key", key=_show(key)))
 
     if len(opt_texts) > MAX_RUNS:
-        warnings.add(f"{len(opt_texts)} runs given; only the first {MAX_RUNS} are kept")
+        warnings.add(message("too-many-runs", count=len(opt_texts), kept=MAX_RUNS))
         opt_texts = opt_texts[:MAX_RUNS]
     runs = [r for r in (_read_run(text, warnings) for text in opt_texts) if r is not None]
     if not runs:
         if opt_texts:
-            warnings.add("no usable run in the link; showing the default runs")
+            warnings.add(message("no-usable-run"))
         runs = [Run(name, **settings) for name, settings in DEFAULT_RUNS]
     per_step = work_per_step(runs)
     if steps * per_step > MAX_WORK:
         fewer = max(1, MAX_WORK // per_step)
-        warnings.add(f"steps={steps} is too much work for these runs (a link may ask for {MAX_WORK:,} run-steps, "
-                     f"and an L-BFGS step counts as history_size of them); using steps={fewer}")
+        warnings.add(message("too-much-work", steps=steps, limit=f"{MAX_WORK:,}", used=fewer))
         steps = fewer
     return Experiment.trusted(surface_id, surface.settings, start, steps, seed, runs), list(warnings)
 
@@ -146,7 +145,7 @@ def parse_view(query: str) -> tuple[View, list[str]]:
     step = None
     if "step" in values:
         if to_number(values["step"]) is None:
-            warnings.add(f"step={_show(values['step'])} is not a step number; starting at the beginning")
+            warnings.add(message("not-a-step", given=_show(values["step"])))
         else:
             step = _read(PLAYBACK_STEP, values["step"], warnings)
     lang = values.get("lang", "").strip()[:16]
@@ -159,7 +158,7 @@ def parse_view(query: str) -> tuple[View, list[str]]:
 def _read(param: Param, raw: str, warnings: _Warnings, where: str = ""):
     value, problem = param.coerce(raw)
     if problem:
-        warnings.add(where + problem)
+        warnings.add(problem.within(where))
     return value
 
 
@@ -173,22 +172,22 @@ def _read_start(raw: str, fallback: tuple[float, float], warnings: _Warnings) ->
             number = math.nan
         numbers.append(number)
     if len(parts) != 2 or not all(math.isfinite(n) for n in numbers):
-        warnings.add(f"start={_show(raw)} is not two finite numbers like start=-1.5,2; using the default start")
+        warnings.add(message("bad-start", given=_show(raw)))
         return fallback
     clamped = tuple(min(max(n, -START_LIMIT), START_LIMIT) for n in numbers)
     if clamped != tuple(numbers):
-        warnings.add(f"start is limited to ±{START_LIMIT:g}; using {clamped[0]!r},{clamped[1]!r}")
+        warnings.add(message("start-limited", limit=f"{START_LIMIT:g}", used=f"{clamped[0]!r},{clamped[1]!r}"))
     return clamped  # type: ignore[return-value]
 
 
 def _read_run(text: str, warnings: _Warnings) -> Run | None:
     match = _RUN.match(text) if len(text) <= 1000 else None
     if not match:
-        warnings.add(f"opt={_show(text)} is not of the form name(key=value,…); that run was skipped")
+        warnings.add(message("bad-run", given=_show(text)))
         return None
     name, inner = match.group(1).lower(), match.group(2) or ""
     if name not in OPTIMIZERS:
-        warnings.add(f"unknown optimizer {_show(name)}; that run was skipped (choose from {', '.join(OPTIMIZERS)})")
+        warnings.add(message("unknown-optimizer", given=_show(name), choices=", ".join(OPTIMIZERS)))
         return None
     opt = OPTIMIZERS[name]
     settings: dict[str, str] = {}
@@ -198,23 +197,23 @@ def _read_run(text: str, warnings: _Warnings) -> Run | None:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep:
-            warnings.add(f"{name}: {_show(item)} has no '='; ignored")
+            warnings.add(message("no-equals", given=_show(item)).within(f"{name}: "))
         elif key in settings:
-            warnings.add(f"{name}: {_show(key)} is given more than once; using the first value")
+            warnings.add(message("key-repeated", key=_show(key)).within(f"{name}: "))
         else:
             settings[key] = value.strip()
 
     where = f"{name}: "
     schedule_id = settings.pop("schedule", "constant").lower()
     if schedule_id not in SCHEDULES:
-        warnings.add(f"{where}unknown schedule {_show(schedule_id)}; using constant")
+        warnings.add(message("unknown-schedule", given=_show(schedule_id)).within(where))
         schedule_id = "constant"
     schedule = SCHEDULES[schedule_id]
     hyper = {p.name: _read(p, settings.pop(p.name), warnings, where) if p.name in settings else p.default
              for p in opt.params}
     hyper, repairs = opt.repair(hyper)
-    for message in repairs:
-        warnings.add(where + message)
+    for problem in repairs:
+        warnings.add(problem.within(where))
     schedule_params = {p.name: _read(p, settings.pop(p.name), warnings, where) if p.name in settings
                        else p.default for p in schedule.params}
     noise = _read(NOISE, settings.pop("noise"), warnings, where) if "noise" in settings else 0.0
@@ -223,10 +222,10 @@ def _read_run(text: str, warnings: _Warnings) -> Run | None:
         raw_label = settings.pop("label")
         label = clean_label(raw_label)
         if label != " ".join(raw_label.split()):
-            warnings.add(f"{where}a label may have {MAX_LABEL_LENGTH} characters and none of "
-                         f"{''.join(sorted(LABEL_FORBIDDEN))}; using {label!r}")
+            warnings.add(message("label-cleaned", limit=MAX_LABEL_LENGTH, forbidden="".join(sorted(LABEL_FORBIDDEN)),
+                                 used=repr(label)).within(where))
     for key in settings:
-        warnings.add(f"{where}unknown setting {_show(key)} was ignored")
+        warnings.add(message("unknown-setting", key=_show(key)).within(where))
     return Run.trusted(name, hyper, schedule_id, schedule_params, noise, label)
 
 

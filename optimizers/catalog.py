@@ -11,6 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from declarations import BOOL, INT, Param
+from declarations.messages import message
 from optimizers.base import Optimizer, power
 
 # -- shared parameter declarations (torch's names and defaults) ------------------------------------------------
@@ -60,8 +61,7 @@ def sgd_update(grad, state, params, lr, hp, surface):
 
 def _nesterov_needs(values):
     if values["nesterov"] and (values["momentum"] <= 0 or values["dampening"] != 0):
-        return [("Nesterov momentum needs momentum > 0 and dampening = 0; using nesterov=false",
-                 {"nesterov": False})]
+        return [(message("nesterov-needs"), {"nesterov": False})]
     return []
 
 

@@ -8,7 +8,9 @@ import string
 
 import pytest
 
+from declarations.messages import MESSAGES
 from experiments.lessons import LESSONS
+from experiments.url import parse
 from ui.i18n import LANGUAGES, Text, catalogue, choose_language, declared_texts, match_language
 from ui.locales.plotly import MODEBAR
 
@@ -94,3 +96,23 @@ def test_text_formats_and_falls_back():
     assert Text("xx").lang == "en"
     assert t.declared("Adam") == "Adam" and t.declared("Gradient descent") == "梯度下降"
     assert t.declared("no such text") == "no such text"
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_every_parser_message_is_translated_with_the_same_placeholders(lang):
+    translated = catalogue(lang)["messages"]
+    assert set(translated) == set(MESSAGES)
+    for key, template in MESSAGES.items():
+        assert _fields(translated[key]) == _fields(template), key
+        assert CJK.search(translated[key]), key
+
+
+def test_a_damaged_link_reads_in_chinese():
+    _, warnings = parse("surface=nowhere&steps=-5&opt=adam(lr=-1,bogus=2)")
+    english = [str(w) for w in warnings]
+    assert "unknown surface 'nowhere'; using rosenbrock" in english
+    chinese = [Text("zh-CN").message(w) for w in warnings]
+    assert "未知的曲面 'nowhere'；改用 rosenbrock" in chinese
+    assert "adam: lr=-1.0 小于下限 1e-08；改用 1e-08" in chinese  # the run it concerns stays in front
+    assert "adam: 未知的设置 'bogus'，已忽略" in chinese
+    assert Text("zh-TW").message("plain text") == "plain text"

@@ -267,3 +267,10 @@ def test_download_html_is_a_standalone_page(live_server, page, browser, tmp_path
         assert all(url.startswith("file://") for url in requests)
     finally:
         offline.close()
+
+
+def test_a_damaged_link_is_explained_in_the_pages_language(live_server, page):
+    open_app(page, live_server, "surface=nowhere&opt=adam(lr=-1)&lang=zh-TW")
+    text = page.locator("#messages").inner_text()
+    assert "這個連結或輸入有問題" in text and "未知的曲面 'nowhere'；改用 rosenbrock" in text
+    assert "adam: lr=-1.0 小於下限 1e-08；改用 1e-08" in text

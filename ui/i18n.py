@@ -3,7 +3,10 @@
 Each catalogue in ui/locales/ has two parts:
 - "ui": the page's own strings by key, with {placeholders} filled by str.format;
 - "declared": the declarations' English text (surface, optimizer and schedule titles, parameter labels and help)
-  mapped to its translation. English needs no "declared" part: the declarations are written in English.
+  mapped to its translation;
+- "messages": what the link parser and the editors say about repaired input, by the keys of
+  declarations.messages.MESSAGES.
+English needs neither of the last two: declarations and messages are written in English.
 
 A missing key falls back to English; tests/test_i18n.py proves that no catalogue misses one.
 """
@@ -15,6 +18,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from declarations.messages import Message
 from experiments.model import NOISE, SEED, STEPS
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
@@ -32,6 +36,7 @@ def catalogue(lang: str) -> dict[str, dict[str, str]]:
     with open(LOCALES / f"{lang}.json", encoding="utf-8") as handle:
         data = json.load(handle)
     data.setdefault("declared", {})
+    data.setdefault("messages", {})
     return data
 
 
@@ -67,11 +72,18 @@ class Text:
         self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
         self._ui = catalogue(self.lang)["ui"]
         self._declared = catalogue(self.lang)["declared"]
+        self._messages = catalogue(self.lang)["messages"]
         self._english = catalogue(DEFAULT_LANGUAGE)["ui"]
 
     def __call__(self, key: str, **values) -> str:
         text = self._ui.get(key) or self._english[key]
         return text.format(**values) if values else text
+
+    def message(self, problem: str) -> str:
+        """A parser or editor message in this language (English text when it carries no key)."""
+        if isinstance(problem, Message) and problem.key in self._messages:
+            return problem.prefix + self._messages[problem.key].format(**problem.values)
+        return str(problem)
 
     def declared(self, text: str) -> str:
         return self._declared.get(text, text) if text else text

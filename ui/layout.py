@@ -113,7 +113,7 @@ def messages_block(t: Text, messages: list[str]):
     """What the page did about a damaged link or a clamped entry, under a translated heading."""
     if not messages:
         return None
-    return html.Div([html.P(t("messages-head")), html.Ul([html.Li(m) for m in messages])])
+    return html.Div([html.P(t("messages-head")), html.Ul([html.Li(t.message(m)) for m in messages])])
 
 
 def _lessons_menu(t: Text, current, hidden: bool) -> html.Details:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from declarations.messages import message
 from experiments.limits import MAX_RUNS
 from experiments.model import NOISE, Experiment, Run, clean_label
 from experiments.url import parse
@@ -60,17 +61,17 @@ def edit(current: Experiment, controls: Controls, action: tuple = ()) -> tuple[E
         start = (action[1], action[2])
     elif kind == "add":
         if len(runs) >= MAX_RUNS:
-            messages.append(f"an experiment has at most {MAX_RUNS} runs")
+            messages.append(message("at-most-runs", limit=MAX_RUNS))
         else:
             runs.append(_new_run(runs))
     elif kind == "remove" and 0 <= action[1] < len(runs):
         if len(runs) == 1:
-            messages.append("an experiment needs at least one run")
+            messages.append(message("at-least-one-run"))
         else:
             del runs[action[1]]
     elif kind == "duplicate" and 0 <= action[1] < len(runs):
         if len(runs) >= MAX_RUNS:
-            messages.append(f"an experiment has at most {MAX_RUNS} runs")
+            messages.append(message("at-most-runs", limit=MAX_RUNS))
         else:
             runs.insert(action[1] + 1, dict(runs[action[1]]))
 
@@ -112,7 +113,7 @@ def _fill(values: dict[str, object], current: Run | None, messages: list[str]) -
     if label:
         cleaned = clean_label(label)
         if cleaned != " ".join(str(label).split()):
-            messages.append(f"the label {str(label)[:40]!r} was shortened or had characters removed: {cleaned!r}")
+            messages.append(message("label-shortened", given=repr(str(label)[:40]), used=repr(cleaned)))
         kept["label"] = cleaned
     return kept
 

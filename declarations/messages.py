@@ -1,0 +1,66 @@
+"""Messages for the user about input that was repaired: English text that also carries a key and its values,
+so the page can show it in another language (ui/locales, "messages").
+
+A Message is a str, so code and tests that treat warnings as text keep working.
+"""
+
+from __future__ import annotations
+
+# Every message the link parser and the editors can produce, in English, by key.
+MESSAGES = {
+    "not-bool": "{name}={given} is not true/false; using {used}",
+    "not-choice": "{name}={given} is not one of {choices}; using {used}",
+    "not-number": "{name}={given} is not a finite number; using {used}",
+    "not-whole": "{name}={given} is not a whole number; using {used}",
+    "below": "{name}={given} is below {low}; using {used}",
+    "above": "{name}={given} is above {high}; using {used}",
+    "link-too-long": "the link is {length} characters long; only the first {kept} were read",
+    "link-unreadable": "the link's query could not be read; using the default experiment",
+    "key-repeated": "{key} is given more than once; using the first value",
+    "unknown-surface": "unknown surface {given}; using {used}",
+    "start-overflows": "the loss of {surface} overflows at start={start}; using the default start",
+    "unknown-key": "unknown key {key} was ignored",
+    "too-many-runs": "{count} runs given; only the first {kept} are kept",
+    "no-usable-run": "no usable run in the link; showing the default runs",
+    "too-much-work": "steps={steps} is too much work for these runs (a link may ask for {limit} run-steps, and an "
+                     "L-BFGS step counts as history_size of them); using steps={used}",
+    "not-a-step": "step={given} is not a step number; starting at the beginning",
+    "bad-start": "start={given} is not two finite numbers like start=-1.5,2; using the default start",
+    "start-limited": "start is limited to ±{limit}; using {used}",
+    "bad-run": "opt={given} is not of the form name(key=value,…); that run was skipped",
+    "unknown-optimizer": "unknown optimizer {given}; that run was skipped (choose from {choices})",
+    "no-equals": "{given} has no '='; ignored",
+    "unknown-schedule": "unknown schedule {given}; using constant",
+    "label-cleaned": "a label may have {limit} characters and none of {forbidden}; using {used}",
+    "unknown-setting": "unknown setting {key} was ignored",
+    "more-problems": "further problems with this link were not listed",
+    "nesterov-needs": "Nesterov momentum needs momentum > 0 and dampening = 0; using nesterov=false",
+    "at-most-runs": "an experiment has at most {limit} runs",
+    "at-least-one-run": "an experiment needs at least one run",
+    "label-shortened": "the label {given} was shortened or had characters removed: {used}",
+}
+
+
+class Message(str):
+    """``message("below", name="lr", given="-1.0", low="1e-08", used="1e-08")`` reads as its English text;
+    ``.key``, ``.values`` and ``.prefix`` (which run it is about, e.g. "adam: ") let a translation rebuild it."""
+
+    key: str
+    values: dict[str, str]
+    prefix: str
+
+    def __new__(cls, key: str, values: dict[str, str], prefix: str = "", /) -> Message:
+        self = super().__new__(cls, prefix + MESSAGES[key].format(**values))
+        self.key, self.values, self.prefix = key, values, prefix
+        return self
+
+    def within(self, prefix: str) -> Message:
+        """The same message about one part of the input, e.g. one run: ``adam: lr=-1.0 is below …``."""
+        return Message(self.key, self.values, prefix + self.prefix)
+
+
+def message(key: str, /, **values: object) -> Message:
+    return Message(key, {name: str(value) for name, value in values.items()})
+
+
+__all__ = ["MESSAGES", "Message", "message"]
