@@ -18,7 +18,7 @@
 
   var player = (lab.player = {
     steps: 0, step: 0, playing: false, speed: 1, runs: [], rows: [], expected: null, lastTime: 0, carry: 0,
-    frames: 0, query: "", suffix: "", retries: 0, openedAt: null,
+    frames: 0, query: "", latest: "", page: {}, retries: 0, openedAt: null,
   });
 
   function noUpdate() {
@@ -80,7 +80,7 @@
     player.rows = rows;
     player.steps = playback.steps;
     player.query = playback.query;
-    player.suffix = (view && view.suffix) || "";
+    player.page = view || player.page;
     player.expected = { contour: contour.data.length, curves: curves.data.length };
     if (contour.layout && contour.layout.uirevision !== player.uirevision) {
       player.uirevision = contour.layout.uirevision;
@@ -105,10 +105,27 @@
   /* The address is the state: the canonical experiment, the playback step while paused, then the page's own
    * keys (language, lesson, presentation, hidden controls). replaceState, so no history entry per change. */
   function address() {
-    if (!player.query) return null;
-    var step = player.playing ? "" : "&step=" + player.step;
-    return "?" + player.query + step + player.suffix;
+    var query = player.latest || player.query;
+    if (!query) return null;
+    // The step belongs to the result on screen; an edit whose result is still coming starts from 0.
+    var step = player.playing || query !== player.query ? "" : "&step=" + player.step;
+    var view = player.page;
+    // A lesson's key stays only while the experiment is the lesson's: its caption describes that experiment.
+    var suffix = view.lessonQuery && query !== view.lessonQuery ? view.plain || "" : view.suffix || "";
+    return "?" + query + step + suffix;
   }
+
+  /* Every new experiment query (an edit, or the page's first): the address follows at once, and a lesson's
+   * caption says when the experiment is no longer the lesson's. */
+  lab.edited = function (query, view) {
+    if (!query) return noUpdate();
+    player.latest = query;
+    player.page = view || player.page;
+    var caption = document.getElementById("lesson-caption");
+    if (caption && player.page.lessonQuery) caption.classList.toggle("changed", query !== player.page.lessonQuery);
+    writeAddress();
+    return query;
+  };
   function writeAddressNow() {
     window.clearTimeout(player.addressTimer);
     player.addressTimer = null;
@@ -322,11 +339,25 @@
     else if (button.id === "copy-link") copyLink(button);
     else if (button.dataset.lang) openWith("lang", button.dataset.lang);
     else if (button.id === "toggle-present") openWith("present", button.dataset.present === "1" ? "1" : "");
+    else if (button.dataset.download) download(button.dataset.download);
   });
+
+  /* The server builds the file from the link (download.csv?<link>); the browser saves it without leaving. */
+  function download(kind) {
+    var wanted = address();
+    if (!wanted) return;
+    var link = document.createElement("a");
+    link.href = "download." + kind + wanted;
+    link.download = "";
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+  }
 
   /* The current address with one page key set (or removed), opened as a new page: the page is rendered from
    * its link, so a language or presentation change is a reload that keeps everything else. */
   function openWith(key, value) {
+    writeAddressNow();
     var params = new URLSearchParams(window.location.search);
     if (value) params.set(key, value); else params.delete(key);
     var query = params.toString().replace(/%28/g, "(").replace(/%29/g, ")").replace(/%2C/g, ",")
@@ -449,11 +480,10 @@
     transform: "matrix(1 0 0 -1 0 1000)",
   };
 
-  lab.graphConfig = function (config) {
-    var words = (document.getElementById("player") || { dataset: {} }).dataset;
+  lab.graphConfig = function (config, view) {
     return Object.assign({}, config, {
       modeBarButtonsToAdd: [{
-        name: "download-svg", title: words.svg || "Download plot as an SVG", icon: DOWNLOAD_ICON,
+        name: "download-svg", title: (view && view.svg) || "Download plot as an SVG", icon: DOWNLOAD_ICON,
         click: function (gd) { window.Plotly.downloadImage(gd, { format: "svg", filename: "descent-lab" }); },
       }],
     });

@@ -139,7 +139,7 @@ def parse_view(query: str) -> tuple[View, list[str]]:
     """Read the page-level keys (playback step, language, presentation mode, hidden controls)."""
     warnings = _Warnings()
     values = {}
-    for key, value in _pairs(query, warnings):
+    for key, value in _pairs(query, _Warnings()):  # the link's own problems are parse()'s to report
         if key in VIEW_KEYS and key not in values:
             values[key] = value
     step = None

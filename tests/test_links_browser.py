@@ -172,6 +172,8 @@ def test_a_chinese_page_shows_no_english_interface_strings(live_server, page, la
     open_app(page, live_server, f"surface=rosenbrock&steps=200&opt=gd(lr=0.001,label=A)&opt=adam(lr=0.05,label=B)"
                                 f"&opt=sgd(lr=0.001,schedule=cosine,label=C)&lang={lang}")
     page.click("#to-end")
+    for summary in page.locator(".rule summary").all():  # the update rules, with their notes
+        summary.click()
     page.hover("#play")
     english = _english_words()
     visible = page.locator("body").inner_text()
@@ -274,3 +276,31 @@ def test_a_damaged_link_is_explained_in_the_pages_language(live_server, page):
     text = page.locator("#messages").inner_text()
     assert "這個連結或輸入有問題" in text and "未知的曲面 'nowhere'；改用 rosenbrock" in text
     assert "adam: lr=-1.0 小於下限 1e-08；改用 1e-08" in text
+
+
+def test_an_edited_lesson_drops_its_key_and_offers_the_way_back(live_server, page):
+    lesson = LESSONS["pendulum"]
+    open_app(page, live_server, lesson_link(lesson) + "&present=1&lang=zh-CN")
+    assert "lesson=pendulum" in _address(page)
+    menu = page.locator(".lesson-list a").nth(0).get_attribute("href")
+    assert menu.endswith("&lang=zh-CN&present=1")  # the gallery keeps the language and presentation mode
+    page.click("#toggle-present")  # back to the controls (a reload that keeps the lesson)
+    wait_for_result(page, None)
+    enter(page, run_field(page, 0, "lr"), "0.02")
+    address = _address(page)
+    assert "lesson=" not in address and "lang=zh-CN" in address and "opt=momentum(lr=0.02" in address
+    assert "changed" in page.locator("#lesson-caption").get_attribute("class")
+    back = page.locator("#lesson-caption a.back")
+    assert back.is_visible()
+    back.click()
+    assert wait_for_result(page, None) == lesson.query
+    assert "changed" not in (page.locator("#lesson-caption").get_attribute("class") or "")
+
+
+def test_an_edit_is_in_the_address_before_its_result_arrives(live_server, page):
+    open_app(page, live_server, "surface=ellipse&steps=100000&opt=gd(lr=0.001)&opt=adam(lr=0.01)")
+    page.keyboard.press("End")
+    run_field(page, 0, "lr").fill("0.002")
+    run_field(page, 0, "lr").press("Enter")
+    page.wait_for_function("window.location.search.includes('opt=gd(lr=0.002)')")
+    assert "step=" not in page.evaluate("window.location.search")  # the new result will start from 0

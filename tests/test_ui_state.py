@@ -182,3 +182,19 @@ def test_hand_made_edits_are_ignored_not_a_crash():
     experiment, _ = edit(BASE, shown)
     assert experiment.surface == "ellipse" and experiment.runs[0].optimizer == "gd"
     assert experiment.runs[1].schedule == "constant"
+
+
+def test_a_forged_figure_account_gets_the_whole_figure():
+    """The browser says how many traces its figure has; an implausible count is not trusted."""
+    query = to_query(BASE)
+    contour, *_ = on_query(query, {"landscape": "whatever", "traces": 3})
+    first = on_query(query, None)
+    forged = {**first[4], "traces": 10**9}
+    contour, *_ = on_query(query, forged)
+    assert isinstance(contour, dict) and contour["data"]  # a full figure, not a Patch of a billion deletions
+
+
+def test_a_malformed_view_store_falls_back_to_english():
+    query = to_query(BASE)
+    outputs = on_query(query, None, {"lang": ["zh-CN"]})
+    assert outputs[3].endswith("ms") and "runs" in outputs[3]

@@ -15,6 +15,7 @@ def create_app():
     from dash import Dash
 
     from ui.callbacks import register, render_page
+    from ui.downloads import register_downloads
     from ui.layout import shell
 
     # serve_locally: every script and stylesheet comes from this server, so a classroom without internet works.
@@ -26,6 +27,7 @@ def create_app():
     app.layout = shell()
     app.validation_layout = [shell(), render_page("")]
     register(app)
+    register_downloads(app.server)
 
     @app.server.after_request
     def _headers(response):

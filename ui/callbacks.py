@@ -8,12 +8,13 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dash import ALL, MATCH, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, Patch, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask import request
 
 from declarations import to_number
 from experiments.lessons import LESSONS
+from experiments.limits import MAX_RUNS
 from experiments.runner import Result, run
 from experiments.url import View, parse, parse_view, to_query
 from ui.controls import run_card, surface_fields
@@ -28,7 +29,6 @@ from ui.figures import (
 )
 from ui.i18n import LANGUAGES, Text, choose_language, text
 from ui.layout import HIDEABLE, messages_block, page
-from ui.standalone import standalone_html
 from ui.state import Controls, edit, structure
 from ui.theme import run_style
 
@@ -59,14 +59,6 @@ def register(app) -> None:
         Input("query", "data"), State("drawn", "data"), State("view", "data"),
     )(on_query)
 
-    app.callback(
-        Output("download", "data"),
-        Input("download-csv", "n_clicks"), Input("download-html", "n_clicks"),
-        State("query", "data"), State("view", "data"),
-        prevent_initial_call=True,
-        running=[(Output("download-csv", "disabled"), True, False),
-                 (Output("download-html", "disabled"), True, False)],
-    )(on_download)
 
     # The learning rate's slider (log10) and its typed field stay in step, in the browser.
     app.clientside_callback(
@@ -84,9 +76,15 @@ def register(app) -> None:
         Input("playback", "data"), State("contour", "figure"), State("curves", "figure"), State("view", "data"),
         prevent_initial_call=True,
     )
+    # An edit changes the address at once, before its result arrives, so Copy link never copies the old one.
+    app.clientside_callback(
+        "function(query, view) { return window.descentLab.edited(query, view); }",
+        Output("edited", "data"), Input("query", "data"), State("view", "data"),
+    )
     # The modebar's extra SVG button holds a function, which only a clientside callback can put in a config.
     app.clientside_callback(
-        "function(_, a, b) { return [window.descentLab.graphConfig(a), window.descentLab.graphConfig(b)]; }",
+        "function(view, a, b) {"
+        " return [window.descentLab.graphConfig(a, view), window.descentLab.graphConfig(b, view)]; }",
         Output("contour", "config"), Output("curves", "config"),
         Input("view", "data"), State("contour", "config"), State("curves", "config"),
     )
@@ -123,7 +121,8 @@ def render_page(search: str):
     query = to_query(experiment)
     suffix = to_query(experiment, View(lang=view.lang, present=view.present, hide=view.hide,
                                        lesson=view.lesson))[len(query):]
-    return page(t, view, query, experiment, messages, suffix)
+    plain = to_query(experiment, View(lang=view.lang, present=view.present, hide=view.hide))[len(query):]
+    return page(t, view, query, experiment, messages, suffix, plain)
 
 
 def _accepted_languages() -> list[str]:
@@ -135,7 +134,7 @@ def _accepted_languages() -> list[str]:
 
 def _text_of(view_data) -> Text:
     lang = view_data.get("lang") if isinstance(view_data, dict) else None
-    return text(lang if lang in LANGUAGES else "en")
+    return text(lang if isinstance(lang, str) and lang in LANGUAGES else "en")
 
 
 # -- edits -----------------------------------------------------------------------------------------------------
@@ -240,9 +239,9 @@ class Rendered:
     seconds: float
 
 
-@lru_cache(maxsize=RESULT_CACHE_SIZE)
+@lru_cache(maxsize=2)  # whole Results are big (12 runs × 100,000 steps is about 80 MB); the figures are kept
 def computed(query: str) -> tuple[Result, float]:
-    """The Result of a canonical query and the seconds it took, kept per worker."""
+    """The Result of a canonical query and the seconds it took."""
     experiment, _ = parse(query)
     began = time.perf_counter()
     result = run(experiment)
@@ -273,12 +272,16 @@ def on_query(query, previous, view_data=None):
         logging.getLogger(__name__).exception("computing %s failed", query)
         return no_update, no_update, no_update, t("compute-failed"), no_update, no_update
     traces = rendered.contour["data"]
-    if previous and previous.get("landscape") == rendered.landscape_key:
+    old = previous.get("traces") if isinstance(previous, dict) else None
+    # The browser's own account of its figure: used only when it is plausible (a forged count must not
+    # turn into a billion deletions).
+    plausible = isinstance(old, int) and rendered.landscape_traces <= old <= rendered.landscape_traces + MAX_RUNS + 2
+    if plausible and previous.get("landscape") == rendered.landscape_key:
         # Same surface: leave the landscape where it is and replace only the start marker and the run traces.
         contour = Patch()
         first = rendered.landscape_traces
         contour["data"][first - 1] = traces[first - 1]
-        old, new = previous["traces"], len(traces)
+        new = len(traces)
         for index in range(first, min(old, new)):
             contour["data"][index] = traces[index]
         for index in range(old, new):
@@ -316,21 +319,6 @@ def results_table(t: Text, rows: list[Summary]) -> html.Table:
 
 def _number(value: float) -> str:
     return f"{value:.4g}"
-
-
-def on_download(csv_clicks, html_clicks, query, view_data):
-    """The tidy table as CSV, or the standalone interactive HTML file, of the experiment on the page."""
-    if not query:
-        raise PreventUpdate
-    t = _text_of(view_data)
-    result, _ = computed(query)
-    name = f"descent-lab-{result.experiment.surface}"
-    if ctx.triggered_id == "download-html":
-        lesson = LESSONS.get((view_data or {}).get("lesson", "")) if isinstance(view_data, dict) else None
-        page = standalone_html(result, title=lesson.title[t.lang] if lesson else None, lang=t.lang,
-                               caption=lesson.caption[t.lang] if lesson else "")
-        return {"content": page, "filename": f"{name}.html", "type": "text/html"}
-    return dcc.send_data_frame(result.to_frame().to_csv, f"{name}.csv", index=False)
 
 
 def payload_bytes(outputs) -> int:

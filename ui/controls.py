@@ -100,7 +100,7 @@ def run_card(t: Text, index: int, run: Run) -> html.Div:
                                   maxLength=40, placeholder=run.name, className="text")],
                        className="field compact", title=t("label-help")),
         ], className="grid"),
-        html.Details([html.Summary(t("update-rule")), html.Pre(opt.equations, className="equations"),
+        html.Details([html.Summary(t("update-rule")), html.Pre(t.declared(opt.equations), className="equations"),
                       html.Div(opt.torch and f"PyTorch: {opt.torch}", className="reference"),
                       html.Div(opt.reference, className="reference")], className="rule"),
     ], className="run-card", style={"borderLeftColor": style.color}, id={"type": "run-card", "run": index})

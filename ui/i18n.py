@@ -112,7 +112,7 @@ def declared_texts() -> list[str]:
         for choice in param.choices or ():
             seen[str(choice)] = None
     for owner in owners:
-        formula = getattr(owner, "formula", "")
+        formula = getattr(owner, "formula", "") or getattr(owner, "equations", "")
         names = {p.name for p in owner.params} | {str(c) for p in owner.params for c in p.choices or ()}
         words = {w for w in _WORD.findall(formula) if len(w) >= 3 and "_" not in w}
         if words - names - _MATH_WORDS:  # words, not only symbols and parameter names

@@ -37,9 +37,11 @@ def shell() -> html.Div:
     return html.Div([dcc.Location(id="url", refresh=False), html.Div(id="page", className="page")])
 
 
-def page(t: Text, view: View, query: str, experiment, messages: list, view_suffix: str) -> html.Div:
+def page(t: Text, view: View, query: str, experiment, messages: list, view_suffix: str, plain_suffix: str
+         ) -> html.Div:
     """The whole page for one link. `query` is the experiment's canonical query and `view_suffix` the canonical
-    view keys after it (language, lesson, presentation, hidden controls), which the address keeps."""
+    view keys after it (language, lesson, presentation, hidden controls), which the address keeps; `plain_suffix`
+    is the same without the lesson, for once the experiment is no longer the lesson's."""
     lesson = LESSONS.get(view.lesson)
     hidden = {element for name in view.hide for element in HIDEABLE.get(name, ())}
     player = html.Div([
@@ -56,19 +58,19 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
         dcc.Loading(html.Div(id="status", className="status"), id="busy", type="dot", delay_show=150,
                     parent_className="busy"),
     ], className="player", id="player", hidden="player" in hidden,
-       **{"data-play": t("play"), "data-pause": t("pause"), "data-step-of": t("step-of"), "data-svg": t("svg")})
+       **{"data-play": t("play"), "data-pause": t("pause"), "data-step-of": t("step-of")})
     config = {**GRAPH_CONFIG, **modebar_locale(t.lang)}
     empty = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
     classes = "app" + (" present" if view.present else "") + (" with-lesson" if lesson else "")
     return html.Div([
         dcc.Store(id="query", data=query),
-        dcc.Store(id="view", data={"suffix": view_suffix, "step": view.step, "query": query, "lang": t.lang,
-                                        "lesson": view.lesson}),
+        dcc.Store(id="view", data={"suffix": view_suffix, "plain": plain_suffix, "step": view.step, "query": query,
+                                   "lang": t.lang, "lessonQuery": lesson.query if lesson else "", "svg": t("svg")}),
+        dcc.Store(id="edited"),
         dcc.Store(id="drawn"), dcc.Store(id="click-start"), dcc.Store(id="playback"), dcc.Store(id="player-ready"),
-        dcc.Download(id="download"),
         html.Header([
             html.H1(t("app-name"), id="title", hidden="title" in hidden),
-            _lessons_menu(t, lesson, "lessons" in hidden),
+            _lessons_menu(t, lesson, plain_suffix, "lessons" in hidden),
             html.Div([html.Span(t("surface"), className="name"), surface_picker(t, experiment)],
                      className="field", id="surface-field", hidden="surface-field" in hidden),
             html.Div(surface_fields(t, experiment), id="surface-params", className="inline",
@@ -77,9 +79,10 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
             html.Div([
                 html.Button(t("copy-link"), id="copy-link", className="action",
                             **{"data-done": t("copied"), "data-failed": t("copy-failed")}),
-                html.Button(t("download-csv"), id="download-csv", className="action", title=t("download-csv-help")),
+                html.Button(t("download-csv"), id="download-csv", className="action", title=t("download-csv-help"),
+                            **{"data-download": "csv"}),
                 html.Button(t("download-html"), id="download-html", className="action",
-                            title=t("download-html-help")),
+                            title=t("download-html-help"), **{"data-download": "html"}),
                 html.Button(t("present") if not view.present else t("leave-present"), id="toggle-present",
                             className="action", **{"data-present": "0" if view.present else "1"}),
             ], className="share", id="share", hidden="share" in hidden),
@@ -89,7 +92,7 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                      className="languages", id="language", hidden="language" in hidden,
                      **{"aria-label": t("language")}),
         ], className="topbar"),
-        _caption(t, lesson, "lesson-caption" in hidden),
+        _caption(t, lesson, plain_suffix, "lesson-caption" in hidden),
         html.Aside([
             html.Div(messages_block(t, messages), id="messages", className="messages", role="status",
                      hidden="messages" in hidden),
@@ -116,21 +119,23 @@ def messages_block(t: Text, messages: list[str]):
     return html.Div([html.P(t("messages-head")), html.Ul([html.Li(t.message(m)) for m in messages])])
 
 
-def _lessons_menu(t: Text, current, hidden: bool) -> html.Details:
+def _lessons_menu(t: Text, current, suffix: str, hidden: bool) -> html.Details:
+    """Every lesson as a link that keeps the page's language, presentation mode and hidden parts."""
     items = [html.Li(html.A([html.Span(f"{number}", className="number"), lesson.title[t.lang]],
-                            href="?" + lesson_link(lesson) + ("" if t.lang == "en" else f"&lang={t.lang}"),
+                            href="?" + lesson_link(lesson) + suffix,
                             className="current" if lesson is current else None, title=lesson.caption[t.lang]))
              for number, lesson in enumerate(LESSONS.values(), start=1)]
     return html.Details([html.Summary(t("lessons")), html.Ol(items, className="lesson-list")],
                         className="lessons", id="lessons", hidden=hidden)
 
 
-def _caption(t: Text, lesson, hidden: bool):
+def _caption(t: Text, lesson, suffix: str, hidden: bool):
     if lesson is None:
         return html.Div(id="lesson-caption", hidden=True)
     number = list(LESSONS).index(lesson.slug) + 1
     return html.Section([
-        html.H2([html.Span(t("lesson-number", n=number), className="number"), lesson.title[t.lang]]),
+        html.H2([html.Span(t("lesson-number", n=number), className="number"), lesson.title[t.lang],
+                 html.A(t("back-to-lesson"), href="?" + lesson_link(lesson) + suffix, className="back")]),
         html.P(lesson.caption[t.lang]),
         html.P([t("lesson-source", seed=lesson.seed.split("_")[0]), " ", html.Q(lesson.quote, lang="zh")],
                className="source"),

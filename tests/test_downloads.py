@@ -1,0 +1,57 @@
+"""The download routes, through Flask's test client: files from links, hostile links included."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import run
+from experiments.lessons import LESSONS, lesson_link
+from experiments.url import parse
+
+
+@pytest.fixture(scope="module")
+def client():
+    from ui import create_app
+
+    return create_app().server.test_client()
+
+
+def test_csv_is_every_step_of_every_run(client):
+    link = "surface=saddle&steps=80&opt=gd(lr=0.05)&opt=sgd(lr=0.05,noise=0.1)&step=12&lang=zh-CN"
+    response = client.get("/download.csv?" + link)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="descent-lab-saddle.csv"' in response.headers["Content-Disposition"]
+    table = pd.read_csv(io.BytesIO(response.data))
+    expected = run(parse(link)[0]).to_frame()
+    assert list(table.columns) == list(expected.columns) and len(table) == 2 * 81
+    np.testing.assert_allclose(table["y"].to_numpy(), expected["y"].to_numpy(), rtol=1e-15)
+
+
+def test_csv_streams_in_chunks_with_one_header(client, monkeypatch):
+    monkeypatch.setattr("ui.downloads.CSV_CHUNK_ROWS", 7)
+    response = client.get("/download.csv?surface=ellipse&steps=30&opt=gd(lr=0.01)")
+    lines = response.data.decode().splitlines()
+    assert len(lines) == 1 + 31 and sum(line.startswith("run,") for line in lines) == 1
+
+
+def test_html_of_a_lesson_has_its_title_and_caption_in_the_links_language(client):
+    lesson = LESSONS["saddle"]
+    response = client.get("/download.html?" + lesson_link(lesson) + "&lang=zh-TW")
+    page = response.data.decode()
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert f"<title>{lesson.title['zh-TW']}</title>" in page and lesson.caption["zh-TW"] in page
+    edited = client.get("/download.html?" + lesson_link(lesson).replace("noise=0.05", "noise=0.06")).data.decode()
+    assert lesson.title["en"] not in edited and lesson.caption["en"] not in edited  # no longer the lesson's
+
+
+@pytest.mark.parametrize("link", ["", "surface=nowhere&steps=abc", "%ff%fe=%00", "opt=" + "(" * 500,
+                                  "lang=" + "x" * 5000, "lesson=../../etc/passwd&steps=1e400"])
+def test_hostile_links_still_get_a_file(client, link):
+    for kind in ("csv", "html"):
+        response = client.get(f"/download.{kind}?{link}")
+        assert response.status_code == 200, (kind, link)
+        assert b"Traceback" not in response.data

@@ -1,0 +1,73 @@
+"""Downloads served as plain HTTP from the page's own address: /download.csv?<link> and /download.html?<link>.
+
+A plain route rather than a callback: the CSV of the largest allowed link is over 100 MB, which streams here in
+chunks instead of travelling base64-encoded inside a callback's JSON. Links are untrusted; the parser repairs
+them, so every request gets a file (a damaged link gets the repaired experiment's).
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from flask import Response, request
+
+from experiments.lessons import LESSONS
+from experiments.runner import run
+from experiments.url import parse, parse_view, to_query
+from ui.i18n import choose_language
+from ui.standalone import standalone_html
+
+CSV_CHUNK_ROWS = 20_000
+
+
+def register_downloads(server) -> None:
+    server.add_url_rule("/download.csv", "download_csv", download_csv)
+    server.add_url_rule("/download.html", "download_html", download_html)
+
+
+def _link() -> str:
+    return request.query_string.decode("utf-8", errors="replace")
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
+            "Cache-Control": "no-store"}
+
+
+def download_csv() -> Response:
+    """Every step of every run: the tidy table of Result.to_frame(), streamed."""
+    try:
+        experiment, _ = parse(_link())
+        frame = run(experiment).to_frame()
+    except Exception:  # the parser and the runner never raise on input; a bug must not become a traceback page
+        logging.getLogger(__name__).exception("the CSV of %r failed", _link())
+        return Response("the table could not be built; the error was logged\n", 500, mimetype="text/plain")
+
+    def chunks():
+        for first in range(0, max(len(frame), 1), CSV_CHUNK_ROWS):
+            yield frame.iloc[first:first + CSV_CHUNK_ROWS].to_csv(index=False, header=first == 0)
+
+    return Response(chunks(), mimetype="text/csv", headers=_attachment(f"descent-lab-{experiment.surface}.csv"))
+
+
+def download_html() -> Response:
+    """The standalone interactive page, in the link's language, with the lesson's title and caption when the
+    experiment is still the lesson's."""
+    try:
+        link = _link()
+        experiment, _ = parse(link)
+        view, _ = parse_view(link)
+        lang, _ = choose_language(view.lang, [tag for tag, _ in request.accept_languages])
+        lesson = LESSONS.get(view.lesson)
+        if lesson is not None and lesson.query != to_query(experiment):
+            lesson = None  # edited since: the caption would describe another experiment
+        page = standalone_html(run(experiment), title=lesson.title[lang] if lesson else None, lang=lang,
+                               caption=lesson.caption[lang] if lesson else "")
+    except Exception:
+        logging.getLogger(__name__).exception("the HTML of %r failed", _link())
+        return Response("the page could not be built; the error was logged\n", 500, mimetype="text/plain")
+    return Response(page, mimetype="text/html", headers=_attachment(f"descent-lab-{experiment.surface}.html"))
+
+
+__all__ = ["register_downloads"]
