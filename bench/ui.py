@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,9 +86,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def frame_rate(seconds: float) -> None:
-    from playwright.sync_api import sync_playwright
-
+@contextmanager
+def app_server():
+    """`python app.py` on a free local port, until the block ends; yields its base URL."""
     port = _free_port()
     server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -99,42 +100,48 @@ def frame_rate(seconds: float) -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for width, height in ((1366, 768), (1920, 1080)):
-                page = browser.new_page(viewport={"width": width, "height": height})
-                for steps in (1000, 100_000):
-                    page.goto(f"{base}/?{six_query(steps)}")
-                    page.wait_for_function("window.descentLab && descentLab.player.frames > 0", timeout=120_000)
-                    figures = page.evaluate("""async (seconds) => {
-                        const p = descentLab.player;
-                        descentLab.seek(0); descentLab.play();
-                        const frames = [];
-                        let last = performance.now();
-                        const started = last;
-                        await new Promise((done) => {
-                            const tick = (now) => {
-                                frames.push(now - last); last = now;
-                                if (!p.playing) { descentLab.seek(0); descentLab.play(); }
-                                if (now - started < seconds * 1000) requestAnimationFrame(tick); else done();
-                            };
-                            requestAnimationFrame(tick);
-                        });
-                        const drawn = p.frames;
-                        const t = performance.now();
-                        for (let i = 0; i < 200; i++) descentLab.draw();
-                        const drawMs = (performance.now() - t) / 200;
-                        frames.sort((a, b) => a - b);
-                        return {fps: 1000 * frames.length / (last - started), drawMs, drawn,
-                                p95: frames[Math.floor(frames.length * 0.95)]};
-                    }""", seconds)
-                    print(f"playback, 6 runs x {steps:>7,} steps, {width}x{height}: {figures['fps']:5.1f} frames/s, "
-                          f"95th-percentile frame {figures['p95']:5.1f} ms, draw() {figures['drawMs']:.2f} ms")
-                page.close()
-            browser.close()
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def frame_rate(seconds: float) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with app_server() as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for width, height in ((1366, 768), (1920, 1080)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            for steps in (1000, 100_000):
+                page.goto(f"{base}/?{six_query(steps)}")
+                page.wait_for_function("window.descentLab && descentLab.player.frames > 0", timeout=120_000)
+                figures = page.evaluate("""async (seconds) => {
+                    const p = descentLab.player;
+                    descentLab.seek(0); descentLab.play();
+                    const frames = [];
+                    let last = performance.now();
+                    const started = last;
+                    await new Promise((done) => {
+                        const tick = (now) => {
+                            frames.push(now - last); last = now;
+                            if (!p.playing) { descentLab.seek(0); descentLab.play(); }
+                            if (now - started < seconds * 1000) requestAnimationFrame(tick); else done();
+                        };
+                        requestAnimationFrame(tick);
+                    });
+                    const drawn = p.frames;
+                    const t = performance.now();
+                    for (let i = 0; i < 200; i++) descentLab.draw();
+                    const drawMs = (performance.now() - t) / 200;
+                    frames.sort((a, b) => a - b);
+                    return {fps: 1000 * frames.length / (last - started), drawMs, drawn,
+                            p95: frames[Math.floor(frames.length * 0.95)]};
+                }""", seconds)
+                print(f"playback, 6 runs x {steps:>7,} steps, {width}x{height}: {figures['fps']:5.1f} frames/s, "
+                      f"95th-percentile frame {figures['p95']:5.1f} ms, draw() {figures['drawMs']:.2f} ms")
+            page.close()
+        browser.close()
 
 
 def main() -> None:
