@@ -82,20 +82,28 @@
     player.query = playback.query;
     player.page = view || player.page;
     player.expected = { contour: contour.data.length, curves: curves.data.length };
+    // A link with step= (and view=) opens paused at that step (and zoomed there), once; any other fresh result
+    // draws itself from the start.
+    var opened = view && view.query === playback.query && player.openedAt !== view.query &&
+      ((view.step !== null && view.step !== undefined) || view.zoom);
     if (contour.layout && contour.layout.uirevision !== player.uirevision) {
       player.uirevision = contour.layout.uirevision;
-      player.view = { x: contour.layout.xaxis.range, y: contour.layout.yaxis.range };
+      player.home = { x: contour.layout.xaxis.range, y: contour.layout.yaxis.range };
+      player.zoom = null;
+      player.view = player.home;
+    }
+    if (opened && view.zoom) {
+      player.zoom = view.zoom.slice();
+      player.view = { x: view.zoom.slice(0, 2), y: view.zoom.slice(2, 4) };
     }
     var scrub = document.getElementById("scrub");
     if (scrub) scrub.max = String(playback.steps);
-    // A link with step= opens paused at that step, once; any other fresh result draws itself from the start.
-    var opened = view && view.step !== null && view.step !== undefined && view.query === playback.query &&
-      player.openedAt !== view.query;
-    if (opened) {
+    if (opened && view.step !== null && view.step !== undefined) {
       player.openedAt = view.query;
       pause();
       seek(view.step);
     } else {
+      if (opened) player.openedAt = view.query;
       seek(0);
       play();
     }
@@ -109,6 +117,7 @@
     if (!query) return null;
     // The step belongs to the result on screen; an edit whose result is still coming starts from 0.
     var step = player.playing || query !== player.query ? "" : "&step=" + player.step;
+    if (player.zoom) step += "&view=" + player.zoom.join(",");
     var view = player.page;
     // A lesson's key stays only while the experiment is the lesson's: its caption describes that experiment.
     var suffix = view.lessonQuery && query !== view.lessonQuery ? view.plain || "" : view.suffix || "";
@@ -273,7 +282,19 @@
     if (gd._descentHooked || typeof gd.on !== "function") return;
     gd._descentHooked = true;
     gd.on("plotly_afterplot", function () { window.requestAnimationFrame(draw); });
-    if (gd.closest("#contour")) attachClick(gd);
+    if (gd.closest("#contour")) {
+      attachClick(gd);
+      gd.on("plotly_relayout", function () { recordZoom(gd); });
+    }
+  }
+
+  /* A zoomed or panned contour goes into the address (view=x0,x1,y0,y1); the surface's own box does not. */
+  function recordZoom(gd) {
+    var x = gd._fullLayout.xaxis.range, y = gd._fullLayout.yaxis.range;
+    if (player.view || !player.home) return;  // a view is still being set
+    var home = sameRange(x, player.home.x) && sameRange(y, player.home.y);
+    player.zoom = home ? null : [x[0], x[1], y[0], y[1]].map(function (v) { return Number(v.toPrecision(6)); });
+    writeAddress();
   }
 
   function rate() {

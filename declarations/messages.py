@@ -25,6 +25,7 @@ MESSAGES = {
     "too-much-work": "steps={steps} is too much work for these runs (a link may ask for {limit} run-steps, and an "
                      "L-BFGS step counts as history_size of them); using steps={used}",
     "not-a-step": "step={given} is not a step number; starting at the beginning",
+    "bad-view": "view={given} is not a zoomed box x0,x1,y0,y1 with x0 < x1 and y0 < y1; showing the whole surface",
     "bad-start": "start={given} is not two finite numbers like start=-1.5,2; using the default start",
     "start-limited": "start is limited to ±{limit}; using {used}",
     "bad-run": "opt={given} is not of the form name(key=value,…); that run was skipped",

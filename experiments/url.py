@@ -25,7 +25,8 @@ from surfaces import SURFACES
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_RUNS = (("gd", {"lr": 1e-3}), ("momentum", {"lr": 1e-3}), ("adam", {"lr": 0.05}))
 PLAYBACK_STEP = Param("step", 0, 0, STEPS.high, kind=INT, help="playback position")
-VIEW_KEYS = {"step", "lang", "present", "hide", "lesson"}  # read by the app, not part of the Experiment
+VIEW_KEYS = {"step", "view", "lang", "present", "hide", "lesson"}
+VIEW_LIMIT = 10 * START_LIMIT  # a zoomed view box stays within this  # read by the app, not part of the Experiment
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _RUN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^()]*)\))?\s*$")
 _SAFE = "(),=:;*!~'-._"
@@ -36,6 +37,7 @@ class View:
     """Link state that belongs to the page rather than the experiment."""
 
     step: int | None = None
+    zoom: tuple[float, float, float, float] | None = None  # the contour's x and y ranges, when zoomed
     lang: str = ""
     present: bool = False
     hide: tuple[str, ...] = ()
@@ -148,11 +150,21 @@ def parse_view(query: str) -> tuple[View, list[str]]:
             warnings.add(message("not-a-step", given=_show(values["step"])))
         else:
             step = _read(PLAYBACK_STEP, values["step"], warnings)
+    zoom = _read_zoom(values["view"], warnings) if "view" in values else None
     lang = values.get("lang", "").strip()[:16]
     present = values.get("present", "").strip().lower() in {"1", "true", "yes", "on"}
     hide = tuple(sorted({h.strip()[:32] for h in values.get("hide", "").split(",") if h.strip()}))[:32]
     lesson = re.sub(r"[^a-z0-9_-]", "", values.get("lesson", "").lower())[:40]
-    return View(step=step, lang=lang, present=present, hide=hide, lesson=lesson), list(warnings)
+    return View(step=step, zoom=zoom, lang=lang, present=present, hide=hide, lesson=lesson), list(warnings)
+
+
+def _read_zoom(raw: str, warnings: _Warnings) -> tuple[float, float, float, float] | None:
+    numbers = [to_number(part) if len(part) <= 40 else None for part in raw.split(",")]
+    if (len(numbers) == 4 and None not in numbers and numbers[0] < numbers[1] and numbers[2] < numbers[3]
+            and all(abs(n) <= VIEW_LIMIT for n in numbers)):
+        return tuple(float(n) for n in numbers)  # type: ignore[return-value]
+    warnings.add(message("bad-view", given=_show(raw)))
+    return None
 
 
 def _read(param: Param, raw: str, warnings: _Warnings, where: str = ""):
@@ -240,6 +252,8 @@ def to_query(experiment: Experiment, view: View | None = None) -> str:
     if view is not None:
         if view.step is not None:
             parts.append(("step", str(view.step)))
+        if view.zoom is not None:
+            parts.append(("view", ",".join(repr(v) for v in view.zoom)))
         for key in ("lang", "lesson"):
             if getattr(view, key):
                 parts.append((key, getattr(view, key)))

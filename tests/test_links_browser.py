@@ -70,12 +70,14 @@ def test_a_changed_control_and_the_step_survive_in_a_fresh_page(live_server, pag
     page.click("#to-start")
     for _ in range(7):
         page.click("#step-forward")
+    page.evaluate("""() => Plotly.relayout(document.querySelector('#contour .js-plotly-plot'),
+                                           {'xaxis.range': [-1, 0.5], 'yaxis.range': [0.5, 2]})""")
     address = _address(page)
     experiment, _ = parse(address)
     view, warnings = parse_view(address)
-    assert warnings == [] and view.step == 7
+    assert warnings == [] and view.step == 7 and view.zoom == (-1.0, 0.5, 0.5, 2.0)
     assert experiment.runs[1].lr == 0.02 and experiment.runs[1].hyper["beta1"] == 0.8
-    assert address.startswith(current_query(page) + "&step=7")
+    assert address.startswith(current_query(page) + "&step=7&view=-1,0.5,0.5,2")
 
     fresh = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     try:
@@ -87,6 +89,9 @@ def test_a_changed_control_and_the_step_survive_in_a_fresh_page(live_server, pag
         assert float(run_field(fresh, 1, "lr").input_value()) == 0.02
         assert float(run_field(fresh, 1, "beta1").input_value()) == 0.8
         assert _address(fresh) == address
+        ranges = fresh.evaluate("""() => { const l = document.querySelector('#contour .js-plotly-plot')._fullLayout;
+                                           return [l.xaxis.range, l.yaxis.range]; }""")
+        assert ranges == [[-1, 0.5], [0.5, 2]]  # the zoom came along
         heads = fresh.evaluate("""() => descentLab.player.runs.map(r => [r.x[7], r.y[7]])""")
         result = run(experiment)
         for (x, y), rr in zip(heads, result.runs, strict=True):

@@ -116,6 +116,22 @@ def test_view_round_trips_through_to_query():
     assert parse_view(query) == (View(step=120, lang="zh"), [])
 
 
+def test_every_page_key_round_trips_in_canonical_order():
+    experiment, _ = parse(ISSUE_LINK)
+    view = View(step=7, zoom=(-1.0, 0.5, 0.25, 2.0), lang="zh-TW", present=True, hide=("results", "runs"),
+                lesson="zigzag")
+    query = to_query(experiment, view)
+    assert query.endswith("&step=7&view=-1.0,0.5,0.25,2.0&lang=zh-TW&lesson=zigzag&present=1&hide=results,runs")
+    assert parse(query) == (experiment, []) and parse_view(query) == (view, [])
+
+
+@pytest.mark.parametrize("raw", ["nan,1,2,3", "1,0,0,1", "0,1,1,0", "0,1,2", "0,1,2,3,4", "-1e9,1,0,1", "a,b,c,d",
+                                 "", "1" * 100 + ",2,3,4"])
+def test_a_bad_zoom_is_dropped_with_a_warning(raw):
+    view, warnings = parse_view(f"view={raw}")
+    assert view.zoom is None and len(warnings) == 1 and "showing the whole surface" in warnings[0]
+
+
 # -- round trip of valid experiments ------------------------------------------------------------------------------
 
 

@@ -114,7 +114,7 @@ def render_page(search: str):
     unknown_hide = [name for name in view.hide if name not in HIDEABLE]
     if unknown_hide:
         messages.append(t("unknown-hide", given=", ".join(map(repr, unknown_hide)), names=", ".join(HIDEABLE)))
-    view = View(step=view.step if view.step is None else min(view.step, experiment.steps),
+    view = View(step=view.step if view.step is None else min(view.step, experiment.steps), zoom=view.zoom,
                 lang=view.lang if view.lang and not unknown else "", present=view.present,
                 hide=tuple(name for name in view.hide if name in HIDEABLE),
                 lesson=view.lesson if view.lesson in LESSONS else "")

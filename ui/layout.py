@@ -64,7 +64,8 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
     classes = "app" + (" present" if view.present else "") + (" with-lesson" if lesson else "")
     return html.Div([
         dcc.Store(id="query", data=query),
-        dcc.Store(id="view", data={"suffix": view_suffix, "plain": plain_suffix, "step": view.step, "query": query,
+        dcc.Store(id="view", data={"suffix": view_suffix, "plain": plain_suffix, "step": view.step,
+                                   "zoom": list(view.zoom) if view.zoom else None, "query": query,
                                    "lang": t.lang, "lessonQuery": lesson.query if lesson else "", "svg": t("svg")}),
         dcc.Store(id="edited"),
         dcc.Store(id="drawn"), dcc.Store(id="click-start"), dcc.Store(id="playback"), dcc.Store(id="player-ready"),
