@@ -282,3 +282,15 @@ def test_the_crescent_uses_log_levels_and_labels_the_gap_above_its_minimum():
     colorbar = landscape_traces(land, (0.5, 0.8))[0]["marker"]["colorbar"]
     assert colorbar["title"]["text"] == "loss − 0.002478"
     assert "1e-3" in colorbar["ticktext"] and len(set(colorbar["ticktext"])) == len(colorbar["ticktext"])
+
+
+def test_a_lessons_run_labels_read_in_the_pages_language():
+    from experiments.lessons import LESSONS
+    from experiments.url import parse
+
+    result = run(parse(LESSONS["adagrad-bursts"].query)[0])
+    traces = contour_figure(result, lang="zh-TW")["data"]
+    names = [t["name"] for t in traces if (t.get("meta") or {}).get("role") == "path"]
+    assert names == ["Adagrad", "加衰減"]
+    assert [s.name for s in summaries(result, "zh-CN")] == ["Adagrad", "加衰减"]
+    assert [s.name for s in summaries(result)] == ["Adagrad", "with decay"]  # the label itself is unchanged

@@ -226,8 +226,9 @@ def state(page) -> dict:
     return page.evaluate(READ, list(MOVING))
 
 
-def shown_step(page) -> int:
-    (cursor, *_) = by_role(state(page)["traces"], "cursor")
+def shown_step(page, traces: list[dict] | None = None) -> int:
+    """The step the cursors show, in `traces` (one snapshot of a playing figure) or read now."""
+    (cursor, *_) = by_role(state(page)["traces"] if traces is None else traces, "cursor")
     return int(cursor["x"][0])
 
 
@@ -335,7 +336,8 @@ def test_a_diverged_run_loads_and_plays_to_its_last_finite_point(page, diverging
     page.locator(".updatemenu-button", has_text="播放").click()
     gone = len(diverging.runs[0].points) - 1
     wait_for_step(page, f"k > {gone + 5}")
-    assert_at_step(state(page)["traces"], diverging, shown_step(page))  # the diverged run stays at its last point
+    snapshot = state(page)["traces"]  # one reading: the animation moves on between two
+    assert_at_step(snapshot, diverging, shown_step(page, snapshot))  # the diverged run stays at its last point
     wait_for_step(page, "k === 120")
     page.wait_for_timeout(300)
     assert_whole_runs(state(page)["traces"], diverging)

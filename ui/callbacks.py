@@ -257,7 +257,7 @@ def render(query: str, lang: str = "en") -> Rendered:
     return Rendered(
         landscape_key=surface_key(experiment.surface, experiment.surface_params),
         landscape_traces=len(contour["data"]) - len(experiment.runs) - 2, contour=contour,
-        curves=curves_figure(result, picked, lang), summaries=summaries(result), steps=experiment.steps,
+        curves=curves_figure(result, picked, lang), summaries=summaries(result, lang), steps=experiment.steps,
         runs=len(experiment.runs), seconds=seconds,
     )
 

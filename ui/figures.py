@@ -220,7 +220,7 @@ def run_traces(result: Result, steps: list[np.ndarray], lang: str = "en") -> lis
             "x": typed(rr.points[picked, 0]), "y": typed(rr.points[picked, 1]),
             "line": {"color": style.color, "dash": style.dash, "width": 2.5},
             "marker": {"symbol": style.symbol, "size": 7, "color": style.color, "maxdisplayed": 14},
-            "hovertemplate": f"{_escape(rr.run.name)}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+            "hovertemplate": f"{_escape(run_name(rr, t))}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
             "meta": {"role": "path", "run": index},
         })
         heads_x.append(float(rr.points[0, 0]))
@@ -248,8 +248,13 @@ def run_traces(result: Result, steps: list[np.ndarray], lang: str = "en") -> lis
     return [*paths, heads, diverged]
 
 
+def run_name(rr: RunResult, t) -> str:
+    """A run's name in the legend and the table: its label, in the page's language when it is a lesson's."""
+    return t.declared(rr.run.label) if rr.run.label else rr.run.name
+
+
 def _legend_name(rr: RunResult, t) -> str:
-    name = _escape(rr.run.name)
+    name = _escape(run_name(rr, t))
     return f"{name} ({t('diverged-at', step=rr.diverged_at)})" if rr.diverged_at is not None else name
 
 
@@ -318,6 +323,7 @@ def curves_figure(result: Result, steps: list[np.ndarray] | None = None, lang: s
     """Loss, gradient norm and (with schedules) learning rate against step, one row each, sharing the step axis;
     every row has a vertical cursor and a heads trace that the player moves."""
     steps = drawn(result) if steps is None else steps
+    t = text(lang)
     rows = curve_rows(result, lang)
     offset = loss_offset(result)
     gap = 0.07
@@ -347,10 +353,11 @@ def curves_figure(result: Result, steps: list[np.ndarray] | None = None, lang: s
             style = run_style(index)
             values = _row_values(rr, row.key, offset)
             data.append({
-                "type": "scatter", "mode": "lines", "name": rr.run.name, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                "type": "scatter", "mode": "lines", "name": run_name(rr, t), "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
                 **_steps_axis(picked), "y": typed(values[picked]),
                 "line": {"color": style.color, "dash": style.dash, "width": 2},
-                "hovertemplate": f"{_escape(rr.run.name)}: %{{y:.4g}}<extra></extra>",
+                "hovertemplate": f"{_escape(run_name(rr, t))}: %{{y:.4g}}<extra></extra>",
                 "meta": {"role": "curve", "row": row.key, "run": index},
             })
         styles = [run_style(i) for i in range(len(result.runs))]
@@ -408,7 +415,8 @@ class Summary:
     steps_run: int
 
 
-def summaries(result: Result) -> list[Summary]:
+def summaries(result: Result, lang: str = "en") -> list[Summary]:
+    t = text(lang)
     minima = np.array([[m.x, m.y] for m in surface_of(result).minima()]).reshape(-1, 2)
     rows = []
     for index, rr in enumerate(result.runs):
@@ -418,5 +426,6 @@ def summaries(result: Result) -> list[Summary]:
             distance = float(gaps[-1])
             close = np.flatnonzero(gaps <= REACHED_TOLERANCE)
             reached = int(close[0]) if close.size else None
-        rows.append(Summary(index, rr.run.name, rr.final_loss, distance, reached, rr.diverged_at, len(rr.points) - 1))
+        rows.append(Summary(index, run_name(rr, t), rr.final_loss, distance, reached, rr.diverged_at,
+                            len(rr.points) - 1))
     return rows

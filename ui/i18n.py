@@ -19,7 +19,9 @@ from functools import cache
 from pathlib import Path
 
 from declarations.messages import Message
+from experiments.lessons import LESSONS
 from experiments.model import NOISE, SEED, STEPS
+from experiments.url import parse
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
 
@@ -117,6 +119,10 @@ def declared_texts() -> list[str]:
         words = {w for w in _WORD.findall(formula) if len(w) >= 3 and "_" not in w}
         if words - names - _MATH_WORDS:  # words, not only symbols and parameter names
             seen[formula] = None
+    for lesson in LESSONS.values():  # run labels of the lessons show in their legends and tables
+        for run in parse(lesson.query)[0].runs:
+            if run.label:
+                seen[run.label] = None
     return [t for t in seen if any(ch.isalpha() and ch.isascii() for ch in t)]
 
 
