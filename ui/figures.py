@@ -388,12 +388,13 @@ def _steps_axis(picked: np.ndarray) -> dict:
 
 
 def _decade_ticks(series: list[np.ndarray]) -> dict:
-    """Label whole decades only once the data span two or more; plotly's 2-and-5 labels crowd a small row."""
+    """Label whole decades only once the data span two or more, and at most about five of them: plotly's 2-and-5
+    labels crowd a row a third of the plot high, more so in presentation mode's large type."""
     positive = np.concatenate([values[values > 0] for values in series])
     if positive.size == 0:
         return {}
     decades = math.log10(float(positive.max())) - math.log10(float(positive.min()))
-    return {"dtick": max(1, math.ceil(decades / 6))} if decades >= 2 else {}
+    return {"dtick": max(1, math.ceil(decades / 4))} if decades >= 2 else {}
 
 
 def _row_values(rr: RunResult, key: str, offset: float) -> np.ndarray:
