@@ -375,6 +375,17 @@
     document.body.removeChild(link);
   }
 
+  /* Open the lesson `offset` places from the current one in the gallery (whose links keep the language,
+   * presentation mode and hidden parts). Only on a lesson's page. */
+  function openLesson(offset) {
+    var links = Array.prototype.slice.call(document.querySelectorAll(".lesson-list a"));
+    var current = links.findIndex(function (a) { return a.classList.contains("current"); });
+    var next = links[current + offset];
+    if (current < 0 || !next) return false;
+    window.location.assign(next.getAttribute("href"));
+    return true;
+  }
+
   /* The current address with one page key set (or removed), opened as a new page: the page is rendered from
    * its link, so a language or presentation change is a reload that keeps everything else. */
   function openWith(key, value) {
@@ -441,6 +452,10 @@
       event.preventDefault();
       spaceHandled = true;
       toggle();
+    }
+    else if (event.key === "PageDown" || event.key === "PageUp") {
+      // A presenter's clicker sends these: the next or previous lesson.
+      if (openLesson(event.key === "PageDown" ? 1 : -1)) event.preventDefault();
     }
     else if (event.key === "ArrowRight") { event.preventDefault(); stepBy(big); }
     else if (event.key === "ArrowLeft") { event.preventDefault(); stepBy(-big); }

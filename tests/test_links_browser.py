@@ -309,3 +309,13 @@ def test_an_edit_is_in_the_address_before_its_result_arrives(live_server, page):
     run_field(page, 0, "lr").press("Enter")
     page.wait_for_function("window.location.search.includes('opt=gd(lr=0.002)')")
     assert "step=" not in page.evaluate("window.location.search")  # the new result will start from 0
+
+
+def test_a_clickers_page_keys_move_between_lessons(live_server, page):
+    slugs = list(LESSONS)
+    open_app(page, live_server, lesson_link(LESSONS[slugs[1]]) + "&present=1&lang=zh-CN")
+    page.keyboard.press("PageDown")
+    assert wait_for_result(page, None) == LESSONS[slugs[2]].query
+    assert "present=1" in page.url and "lang=zh-CN" in page.url
+    page.keyboard.press("PageUp")
+    assert wait_for_result(page, None) == LESSONS[slugs[1]].query
