@@ -360,19 +360,38 @@
     else if (button.id === "copy-link") copyLink(button);
     else if (button.dataset.lang) openWith("lang", button.dataset.lang);
     else if (button.id === "toggle-present") openWith("present", button.dataset.present === "1" ? "1" : "");
-    else if (button.dataset.download) download(button.dataset.download);
+    else if (button.dataset.download) download(button);
   });
 
-  /* The server builds the file from the link (download.csv?<link>); the browser saves it without leaving. */
-  function download(kind) {
+  /* The server builds the file from the link (download.csv?<link>). Fetched rather than followed, so the
+   * button can show that a long run is being computed, and say so if it fails. */
+  function download(button) {
     var wanted = address();
-    if (!wanted) return;
+    if (!wanted || button.disabled) return;
+    var label = button.textContent;
+    button.disabled = true;
+    button.classList.add("busy");
+    window.fetch("download." + button.dataset.download + wanted).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      var named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+      return response.blob().then(function (blob) { save(blob, named ? named[1] : "descent-lab"); });
+    }).catch(function () {
+      button.textContent = button.dataset.failed;
+      window.setTimeout(function () { button.textContent = label; }, 3000);
+    }).then(function () {
+      button.disabled = false;
+      button.classList.remove("busy");
+    });
+  }
+
+  function save(blob, name) {
     var link = document.createElement("a");
-    link.href = "download." + kind + wanted;
-    link.download = "";
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
     document.body.appendChild(link);
     link.click();
     document.body.removeChild(link);
+    window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
   }
 
   /* Open the lesson `offset` places from the current one in the gallery (whose links keep the language,

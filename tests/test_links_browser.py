@@ -242,7 +242,11 @@ def test_copy_link_puts_the_address_on_the_clipboard(live_server, browser):
 def test_download_csv_is_the_tidy_table(live_server, page, tmp_path):
     open_app(page, live_server, "surface=saddle&steps=120&opt=gd(lr=0.05)&opt=sgd(lr=0.05,noise=0.1)")
     with page.expect_download() as download:
-        page.click("#download-csv")
+        # Busy from the click until the file is saved (read in the click's own tick, before any reply).
+        assert page.evaluate("""() => { const b = document.querySelector('#download-csv'); b.click();
+                                        return [b.disabled, b.classList.contains('busy')]; }""") == [True, True]
+    page.wait_for_function("!document.querySelector('#download-csv').disabled")
+    assert "busy" not in page.locator("#download-csv").get_attribute("class")
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
     assert path.name == "descent-lab-saddle.csv"

@@ -2,7 +2,8 @@
 
 A plain route rather than a callback: the CSV of the largest allowed link is over 100 MB, which streams here in
 chunks instead of travelling base64-encoded inside a callback's JSON. Links are untrusted; the parser repairs
-them, so every request gets a file (a damaged link gets the repaired experiment's).
+them, so every request gets a file (a damaged link gets the repaired experiment's). The result usually comes
+from the worker's cache: the page asked for the same experiment a moment ago.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from urllib.parse import quote
 from flask import Response, request
 
 from experiments.lessons import LESSONS
-from experiments.runner import run
 from experiments.url import parse, parse_view, to_query
+from ui.callbacks import computed
 from ui.i18n import choose_language
 from ui.standalone import standalone_html
 
@@ -39,7 +40,7 @@ def download_csv() -> Response:
     """Every step of every run: the tidy table of Result.to_frame(), streamed."""
     try:
         experiment, _ = parse(_link())
-        frame = run(experiment).to_frame()
+        frame = computed(to_query(experiment))[0].to_frame()
     except Exception:  # the parser and the runner never raise on input; a bug must not become a traceback page
         logging.getLogger(__name__).exception("the CSV of %r failed", _link())
         return Response("the table could not be built; the error was logged\n", 500, mimetype="text/plain")
@@ -62,7 +63,8 @@ def download_html() -> Response:
         lesson = LESSONS.get(view.lesson)
         if lesson is not None and lesson.query != to_query(experiment):
             lesson = None  # edited since: the caption would describe another experiment
-        page = standalone_html(run(experiment), title=lesson.title[lang] if lesson else None, lang=lang,
+        result, _ = computed(to_query(experiment))
+        page = standalone_html(result, title=lesson.title[lang] if lesson else None, lang=lang,
                                caption=lesson.caption[lang] if lesson else "")
     except Exception:
         logging.getLogger(__name__).exception("the HTML of %r failed", _link())
