@@ -115,19 +115,29 @@
   function address() {
     var query = player.latest || player.query;
     if (!query) return null;
-    // The step belongs to the result on screen; an edit whose result is still coming starts from 0.
-    var step = player.playing || query !== player.query ? "" : "&step=" + player.step;
-    if (player.zoom) step += "&view=" + player.zoom.join(",");
-    var view = player.page;
+    var view = player.page, step = "", zoom = player.zoom;
+    if (query === player.query) {
+      if (!player.playing) step = "&step=" + player.step;  // the step of the result on screen
+    } else if (query === view.query && player.openedAt !== view.query) {
+      // The link's own result is still coming: keep the step and zoom it asked for.
+      if (view.step !== null && view.step !== undefined) step = "&step=" + view.step;
+      zoom = view.zoom || zoom;
+    }  // (an edit whose result is still coming will play from 0)
+    if (zoom) step += "&view=" + zoom.join(",");
     // A lesson's key stays only while the experiment is the lesson's: its caption describes that experiment.
     var suffix = view.lessonQuery && query !== view.lessonQuery ? view.plain || "" : view.suffix || "";
     return "?" + query + step + suffix;
   }
 
+  /* The surface and its parameters: the canonical query's part before the start point. */
+  function surfaceOf(query) { return String(query).split("&start=")[0]; }
+
   /* Every new experiment query (an edit, or the page's first): the address follows at once, and a lesson's
    * caption says when the experiment is no longer the lesson's. */
   lab.edited = function (query, view) {
     if (!query) return noUpdate();
+    // Another surface brings its own view box: the old zoom means nothing there.
+    if (player.latest && surfaceOf(query) !== surfaceOf(player.latest)) player.zoom = null;
     player.latest = query;
     player.page = view || player.page;
     var caption = document.getElementById("lesson-caption");
@@ -293,7 +303,8 @@
     var x = gd._fullLayout.xaxis.range, y = gd._fullLayout.yaxis.range;
     if (player.view || !player.home) return;  // a view is still being set
     var home = sameRange(x, player.home.x) && sameRange(y, player.home.y);
-    player.zoom = home ? null : [x[0], x[1], y[0], y[1]].map(function (v) { return Number(v.toPrecision(6)); });
+    // Rounded to a thousandth of the visible span, as a clicked start is: short, and exact to the pixel.
+    player.zoom = home ? null : [roundTo(x[0], x), roundTo(x[1], x), roundTo(y[0], y), roundTo(y[1], y)];
     writeAddress();
   }
 

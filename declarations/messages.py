@@ -26,6 +26,8 @@ MESSAGES = {
                      "L-BFGS step counts as history_size of them); using steps={used}",
     "not-a-step": "step={given} is not a step number; starting at the beginning",
     "bad-view": "view={given} is not a zoomed box x0,x1,y0,y1 with x0 < x1 and y0 < y1; showing the whole surface",
+    "zoom-unusable": "view={given} is too small, too far out of shape or off the surface to show; showing the "
+                     "whole surface",
     "bad-start": "start={given} is not two finite numbers like start=-1.5,2; using the default start",
     "start-limited": "start is limited to ±{limit}; using {used}",
     "bad-run": "opt={given} is not of the form name(key=value,…); that run was skipped",

@@ -7,6 +7,7 @@ call. All arithmetic is elementwise, so a run gives the same bits alone or in a 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,15 +51,22 @@ class Result:
 
     def to_frame(self) -> pd.DataFrame:
         """A tidy table: one row per run per step."""
-        frames = []
+        return pd.concat(list(self.frames()), ignore_index=True)
+
+    def frames(self, rows: int | None = None) -> Iterator[pd.DataFrame]:
+        """The tidy table in pieces of at most `rows` rows (one piece per run by default), in order: a large
+        table can be written out without ever being whole in memory."""
         for index, rr in enumerate(self.runs):
             n = len(rr.points)
-            frames.append(pd.DataFrame({
-                "run": np.full(n, index), "optimizer": rr.run.optimizer, "label": rr.run.name,
-                "step": np.arange(n), "x": rr.points[:, 0], "y": rr.points[:, 1], "loss": rr.loss,
-                "grad_norm": rr.grad_norm, "lr": rr.lr,
-            }))
-        return pd.concat(frames, ignore_index=True)
+            size = rows or max(n, 1)
+            for first in range(0, n, size):
+                part = slice(first, min(first + size, n))
+                yield pd.DataFrame({
+                    "run": np.full(part.stop - first, index), "optimizer": rr.run.optimizer,
+                    "label": rr.run.name, "step": np.arange(first, part.stop), "x": rr.points[part, 0],
+                    "y": rr.points[part, 1], "loss": rr.loss[part], "grad_norm": rr.grad_norm[part],
+                    "lr": rr.lr[part],
+                })
 
 
 @dataclass

@@ -25,8 +25,10 @@ from surfaces import SURFACES
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_RUNS = (("gd", {"lr": 1e-3}), ("momentum", {"lr": 1e-3}), ("adam", {"lr": 0.05}))
 PLAYBACK_STEP = Param("step", 0, 0, STEPS.high, kind=INT, help="playback position")
-VIEW_KEYS = {"step", "view", "lang", "present", "hide", "lesson"}
-VIEW_LIMIT = 10 * START_LIMIT  # a zoomed view box stays within this  # read by the app, not part of the Experiment
+VIEW_KEYS = {"step", "view", "lang", "present", "hide", "lesson"}  # read by the app, not part of the Experiment
+VIEW_LIMIT = 10 * START_LIMIT  # a zoomed view box stays within this
+ZOOM_SMALLEST = 1e-9  # a zoom box's span, against the surface's own box
+ZOOM_ASPECT = 1e3  # how far a zoom box may be out of the surface box's shape
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _RUN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^()]*)\))?\s*$")
 _SAFE = "(),=:;*!~'-._"
@@ -158,6 +160,21 @@ def parse_view(query: str) -> tuple[View, list[str]]:
     return View(step=step, zoom=zoom, lang=lang, present=present, hide=hide, lesson=lesson), list(warnings)
 
 
+def fit_zoom(zoom: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> Message | None:
+    """Why a zoom box cannot show the surface whose view box is `box`, or None when it can: it must overlap the
+    box, and neither span may be vanishingly small against the box or squashed far out of shape (plotly cannot
+    scale such an axis, and nobody could see anything in it)."""
+    x0, x1, y0, y1 = zoom
+    bx0, bx1, by0, by1 = box
+    width, height = x1 - x0, y1 - y0
+    overlaps = x0 < bx1 and x1 > bx0 and y0 < by1 and y1 > by0
+    tiny = width < ZOOM_SMALLEST * (bx1 - bx0) or height < ZOOM_SMALLEST * (by1 - by0)
+    squashed = not 1 / ZOOM_ASPECT <= (width / height) / ((bx1 - bx0) / (by1 - by0)) <= ZOOM_ASPECT
+    if overlaps and not tiny and not squashed:
+        return None
+    return message("zoom-unusable", given=",".join(f"{v:g}" for v in zoom))
+
+
 def _read_zoom(raw: str, warnings: _Warnings) -> tuple[float, float, float, float] | None:
     numbers = [to_number(part) if len(part) <= 40 else None for part in raw.split(",")]
     if (len(numbers) == 4 and None not in numbers and numbers[0] < numbers[1] and numbers[2] < numbers[3]
@@ -286,4 +303,4 @@ def _show(text: str, limit: int = 24) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-__all__ = ["View", "parse", "parse_view", "query_of", "run_text", "to_query"]
+__all__ = ["View", "fit_zoom", "parse", "parse_view", "query_of", "run_text", "to_query"]

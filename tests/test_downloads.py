@@ -13,11 +13,25 @@ from experiments.lessons import LESSONS, lesson_link
 from experiments.url import parse
 
 
+class ClosingClient:
+    """Reads each response whole and closes it, as a browser and a WSGI server do (a download's place in the
+    worker is freed on close). `raw` is Flask's client, for responses left open on purpose."""
+
+    def __init__(self, raw) -> None:
+        self.raw = raw
+
+    def get(self, url: str):
+        response = self.raw.get(url)
+        response.get_data()
+        response.close()
+        return response
+
+
 @pytest.fixture(scope="module")
 def client():
     from ui import create_app
 
-    return create_app().server.test_client()
+    return ClosingClient(create_app().server.test_client())
 
 
 def test_csv_is_every_step_of_every_run(client):
@@ -55,3 +69,23 @@ def test_hostile_links_still_get_a_file(client, link):
         response = client.get(f"/download.{kind}?{link}")
         assert response.status_code == 200, (kind, link)
         assert b"Traceback" not in response.data
+
+
+def test_a_worker_writes_two_tables_at_once_and_asks_a_third_to_wait(client):
+    link = "/download.csv?surface=ellipse&steps=50&opt=gd(lr=0.01)"
+    first, second = client.raw.get(link), client.raw.get(link)
+    try:
+        assert first.status_code == second.status_code == 200
+        third = client.get(link)
+        assert third.status_code == 503 and third.headers["Retry-After"] == "5"
+    finally:
+        first.close()  # a finished or abandoned download frees its place
+        second.close()
+    assert client.get(link).status_code == 200
+
+
+def test_frames_in_pieces_make_the_whole_table():
+    result = run(parse("surface=saddle&steps=40&opt=gd(lr=0.05)&opt=adam(lr=0.05)")[0])
+    pieces = list(result.frames(7))
+    assert len(pieces) == 2 * 6 and all(len(p) <= 7 for p in pieces)
+    pd.testing.assert_frame_equal(pd.concat(pieces, ignore_index=True), result.to_frame())

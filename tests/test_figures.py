@@ -294,3 +294,9 @@ def test_a_lessons_run_labels_read_in_the_pages_language():
     assert names == ["Adagrad", "加衰減"]
     assert [s.name for s in summaries(result, "zh-CN")] == ["Adagrad", "加衰减"]
     assert [s.name for s in summaries(result)] == ["Adagrad", "with decay"]  # the label itself is unchanged
+
+
+def test_a_users_own_labels_are_shown_as_typed():
+    result = run(Experiment("ellipse", [Run("gd", lr=0.01, label="momentum"), Run("adam", lr=0.01, label="warm-up")],
+                            steps=20))
+    assert [s.name for s in summaries(result, "zh-CN")] == ["momentum", "warm-up"]

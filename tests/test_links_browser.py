@@ -13,7 +13,7 @@ from experiments.lessons import LESSONS, lesson_link
 from experiments.url import parse, parse_view
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
-from tests.browser import as_float32, current_query, enter, open_app, run_field, traces, wait_for_result
+from tests.browser import as_float32, choose, current_query, enter, open_app, run_field, traces, wait_for_result
 from ui.i18n import catalogue, declared_texts
 
 pytestmark = pytest.mark.browser
@@ -323,3 +323,19 @@ def test_a_clickers_page_keys_move_between_lessons(live_server, page):
     assert "present=1" in page.url and "lang=zh-CN" in page.url
     page.keyboard.press("PageUp")
     assert wait_for_result(page, None) == LESSONS[slugs[1]].query
+
+
+def test_an_unusable_zoom_is_refused_and_a_new_surface_drops_the_zoom(live_server, page):
+    open_app(page, live_server, "surface=rosenbrock&steps=50&opt=gd(lr=0.001)&view=0,1e-300,0,1")
+    assert "too small, too far out of shape or off the surface" in page.locator("#messages").inner_text()
+    assert "view=" not in _address(page)
+    open_app(page, live_server, "surface=rosenbrock&steps=50&opt=gd(lr=0.001)&view=-1,0,1,2")
+    assert "&view=-1,0,1,2" in _address(page)
+    previous = current_query(page)
+    choose(page, page.locator("#surface"), SURFACES["saddle"].title)
+    wait_for_result(page, previous)
+    assert "view=" not in _address(page)
+    ranges = page.evaluate("""() => { const l = document.querySelector('#contour .js-plotly-plot')._fullLayout;
+                                      return [l.xaxis.range, l.yaxis.range]; }""")
+    x0, x1, y0, y1 = parse(current_query(page))[0].make_surface().view()
+    assert ranges[0] == pytest.approx([x0, x1]) or ranges[1] == pytest.approx([y0, y1])

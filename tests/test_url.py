@@ -20,7 +20,7 @@ from experiments.limits import (
     START_LIMIT,
 )
 from experiments.model import LABEL_FORBIDDEN, NOISE, SEED, STEPS, Experiment, Run, clean_label, finite_at
-from experiments.url import View, parse, parse_view, to_query, work_per_step
+from experiments.url import View, fit_zoom, parse, parse_view, to_query, work_per_step
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES, get_surface
 
@@ -530,3 +530,12 @@ def test_a_link_is_limited_in_work_not_only_in_steps():
     # Runs that batch together cost one group.
     sweep = "&".join(f"opt=lbfgs(lr={lr},history_size=10)" for lr in (0.1, 0.5, 1.0))
     assert work_per_step(list(parse(sweep)[0].runs)) == 10
+
+
+def test_a_zoom_must_show_some_of_the_surface():
+    box = (-2.0, 2.0, -1.0, 3.0)
+    assert fit_zoom((-1.0, 0.5, 0.5, 2.0), box) is None
+    assert fit_zoom((-1.9, -1.8, 0.9, 1.0), box) is None  # a deep zoom is fine
+    for unusable in [(0.0, 1e-300, 0.0, 1.0), (0.0, 1e-12, 0.0, 1e-12), (5000.0, 6000.0, 5000.0, 6000.0),
+                     (0.0, 1.0, 0.0, 1e-5)]:
+        assert fit_zoom(unusable, box).key == "zoom-unusable", unusable

@@ -16,7 +16,7 @@ from declarations import to_number
 from experiments.lessons import LESSONS
 from experiments.limits import MAX_RUNS
 from experiments.runner import Result, run
-from experiments.url import View, parse, parse_view, to_query
+from experiments.url import View, fit_zoom, parse, parse_view, to_query
 from ui.controls import run_card, surface_fields
 from ui.figures import (
     REACHED_TOLERANCE,
@@ -114,7 +114,13 @@ def render_page(search: str):
     unknown_hide = [name for name in view.hide if name not in HIDEABLE]
     if unknown_hide:
         messages.append(t("unknown-hide", given=", ".join(map(repr, unknown_hide)), names=", ".join(HIDEABLE)))
-    view = View(step=view.step if view.step is None else min(view.step, experiment.steps), zoom=view.zoom,
+    zoom = view.zoom
+    if zoom is not None:
+        problem = fit_zoom(zoom, experiment.make_surface().view())
+        if problem:
+            messages.append(problem)
+            zoom = None
+    view = View(step=view.step if view.step is None else min(view.step, experiment.steps), zoom=zoom,
                 lang=view.lang if view.lang and not unknown else "", present=view.present,
                 hide=tuple(name for name in view.hide if name in HIDEABLE),
                 lesson=view.lesson if view.lesson in LESSONS else "")

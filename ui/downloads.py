@@ -9,6 +9,7 @@ from the worker's cache: the page asked for the same experiment a moment ago.
 from __future__ import annotations
 
 import logging
+import threading
 from urllib.parse import quote
 
 from flask import Response, request
@@ -20,6 +21,8 @@ from ui.i18n import choose_language
 from ui.standalone import standalone_html
 
 CSV_CHUNK_ROWS = 20_000
+# Tables being written at once by this worker: each holds its Result while a slow client reads.
+_DOWNLOADS = threading.BoundedSemaphore(2)
 
 
 def register_downloads(server) -> None:
@@ -37,19 +40,26 @@ def _attachment(name: str) -> dict[str, str]:
 
 
 def download_csv() -> Response:
-    """Every step of every run: the tidy table of Result.to_frame(), streamed."""
+    """Every step of every run: the tidy table of Result.to_frame(), streamed a piece at a time."""
+    if not _DOWNLOADS.acquire(blocking=False):
+        return _busy()
     try:
         experiment, _ = parse(_link())
-        frame = computed(to_query(experiment))[0].to_frame()
+        result, _ = computed(to_query(experiment))
     except Exception:  # the parser and the runner never raise on input; a bug must not become a traceback page
+        _DOWNLOADS.release()
         logging.getLogger(__name__).exception("the CSV of %r failed", _link())
         return Response("the table could not be built; the error was logged\n", 500, mimetype="text/plain")
+    parts = (part.to_csv(index=False, header=number == 0)
+             for number, part in enumerate(result.frames(CSV_CHUNK_ROWS)))
+    response = Response(parts, mimetype="text/csv", headers=_attachment(f"descent-lab-{experiment.surface}.csv"))
+    response.call_on_close(_DOWNLOADS.release)  # when the table is sent, or the client has gone
+    return response
 
-    def chunks():
-        for first in range(0, max(len(frame), 1), CSV_CHUNK_ROWS):
-            yield frame.iloc[first:first + CSV_CHUNK_ROWS].to_csv(index=False, header=first == 0)
 
-    return Response(chunks(), mimetype="text/csv", headers=_attachment(f"descent-lab-{experiment.surface}.csv"))
+def _busy() -> Response:
+    return Response("other downloads are being prepared; try again in a moment\n", 503, mimetype="text/plain",
+                    headers={"Retry-After": "5"})
 
 
 def download_html() -> Response:

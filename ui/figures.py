@@ -18,7 +18,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from experiments.lessons import LESSONS
 from experiments.runner import Result, RunResult
+from experiments.url import to_query
 from surfaces import SURFACES, Surface
 from ui.contours import colour_bands, marching_squares, png, polylines_with_gaps
 from ui.i18n import text
@@ -32,6 +34,7 @@ DRAW_LIMIT = 2000  # most points drawn per run; longer runs are decimated
 REACHED_TOLERANCE = 1e-3  # distance to a minimum that counts as having reached it
 # The page's own font stack; the browser player scales the size with the window.
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif", "size": 13}
+_LESSON_QUERIES = frozenset(lesson.query for lesson in LESSONS.values())
 _F4_MAX = float(np.finfo(np.float32).max)
 _F4_TINY = float(np.finfo(np.float32).tiny)
 
@@ -211,16 +214,17 @@ def drawn(result: Result) -> list[np.ndarray]:
 def run_traces(result: Result, steps: list[np.ndarray], lang: str = "en") -> list[dict]:
     """Paths (one per run), then one heads trace, then one divergence-marker trace."""
     t = text(lang)
+    names = run_names(result, lang)
     paths, heads_x, heads_y = [], [], []
     ends_x, ends_y, ends_text, ends_color = [], [], [], []
     for index, (rr, picked) in enumerate(zip(result.runs, steps, strict=True)):
         style = run_style(index)
         paths.append({
-            "type": "scatter", "mode": "lines+markers", "name": _legend_name(rr, t),
+            "type": "scatter", "mode": "lines+markers", "name": _legend_name(rr, names[index], t),
             "x": typed(rr.points[picked, 0]), "y": typed(rr.points[picked, 1]),
             "line": {"color": style.color, "dash": style.dash, "width": 2.5},
             "marker": {"symbol": style.symbol, "size": 7, "color": style.color, "maxdisplayed": 14},
-            "hovertemplate": f"{_escape(run_name(rr, t))}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+            "hovertemplate": f"{_escape(names[index])}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
             "meta": {"role": "path", "run": index},
         })
         heads_x.append(float(rr.points[0, 0]))
@@ -248,13 +252,16 @@ def run_traces(result: Result, steps: list[np.ndarray], lang: str = "en") -> lis
     return [*paths, heads, diverged]
 
 
-def run_name(rr: RunResult, t) -> str:
-    """A run's name in the legend and the table: its label, in the page's language when it is a lesson's."""
-    return t.declared(rr.run.label) if rr.run.label else rr.run.name
+def run_names(result: Result, lang: str) -> list[str]:
+    """The runs' names in the legend and the table. A lesson's run labels read in the page's language; anyone
+    else's labels are shown as typed (the CSV and the label field keep them so too)."""
+    t = text(lang)
+    lesson = to_query(result.experiment) in _LESSON_QUERIES
+    return [t.declared(rr.run.label) if lesson and rr.run.label else rr.run.name for rr in result.runs]
 
 
-def _legend_name(rr: RunResult, t) -> str:
-    name = _escape(run_name(rr, t))
+def _legend_name(rr: RunResult, name: str, t) -> str:
+    name = _escape(name)
     return f"{name} ({t('diverged-at', step=rr.diverged_at)})" if rr.diverged_at is not None else name
 
 
@@ -323,7 +330,7 @@ def curves_figure(result: Result, steps: list[np.ndarray] | None = None, lang: s
     """Loss, gradient norm and (with schedules) learning rate against step, one row each, sharing the step axis;
     every row has a vertical cursor and a heads trace that the player moves."""
     steps = drawn(result) if steps is None else steps
-    t = text(lang)
+    names = run_names(result, lang)
     rows = curve_rows(result, lang)
     offset = loss_offset(result)
     gap = 0.07
@@ -353,11 +360,11 @@ def curves_figure(result: Result, steps: list[np.ndarray] | None = None, lang: s
             style = run_style(index)
             values = _row_values(rr, row.key, offset)
             data.append({
-                "type": "scatter", "mode": "lines", "name": run_name(rr, t), "xaxis": f"x{suffix}",
+                "type": "scatter", "mode": "lines", "name": names[index], "xaxis": f"x{suffix}",
                 "yaxis": f"y{suffix}",
                 **_steps_axis(picked), "y": typed(values[picked]),
                 "line": {"color": style.color, "dash": style.dash, "width": 2},
-                "hovertemplate": f"{_escape(run_name(rr, t))}: %{{y:.4g}}<extra></extra>",
+                "hovertemplate": f"{_escape(names[index])}: %{{y:.4g}}<extra></extra>",
                 "meta": {"role": "curve", "row": row.key, "run": index},
             })
         styles = [run_style(i) for i in range(len(result.runs))]
@@ -417,7 +424,7 @@ class Summary:
 
 
 def summaries(result: Result, lang: str = "en") -> list[Summary]:
-    t = text(lang)
+    names = run_names(result, lang)
     minima = np.array([[m.x, m.y] for m in surface_of(result).minima()]).reshape(-1, 2)
     rows = []
     for index, rr in enumerate(result.runs):
@@ -427,6 +434,6 @@ def summaries(result: Result, lang: str = "en") -> list[Summary]:
             distance = float(gaps[-1])
             close = np.flatnonzero(gaps <= REACHED_TOLERANCE)
             reached = int(close[0]) if close.size else None
-        rows.append(Summary(index, run_name(rr, t), rr.final_loss, distance, reached, rr.diverged_at,
+        rows.append(Summary(index, names[index], rr.final_loss, distance, reached, rr.diverged_at,
                             len(rr.points) - 1))
     return rows
