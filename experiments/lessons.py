@@ -706,8 +706,8 @@ _LESSONS = (
         query="surface=ellipse&kappa=10.0&angle=0.0&start=-4.0,4.0&steps=2000&seed=0"
               f"&opt=adam(lr=0.001,label={_label('with correction')})"
               f"&opt=adam(lr=0.001,bias_correction=false,label={_label('without correction')})",
-        seed="004_10a190868b46cfba.txt",
-        quote="会得到接近 0 的平方根(在分母下面)",
+        seed="001_3defe583b75fe0a3.txt",
+        quote="要保持的条件是𝔼[m] = 𝔼[∇θ]",
         title={"en": "Adam with and without bias correction",
                "zh-CN": "Adam 有无偏差修正",
                "zh-TW": "Adam 有無偏差修正"},
