@@ -157,7 +157,6 @@
   function writeAddress() {
     if (!player.addressTimer) player.addressTimer = window.setTimeout(writeAddressNow, 100);
   }
-  lab.address = address;
 
   function seek(step) {
     player.step = Math.max(0, Math.min(player.steps, Math.round(step)));

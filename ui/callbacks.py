@@ -104,7 +104,7 @@ def on_address(search):
 def render_page(search: str):
     experiment, messages = parse(search)
     view, view_messages = parse_view(search)
-    lang, unknown = choose_language(view.lang, _accepted_languages())
+    lang, unknown = choose_language(view.lang, accepted_languages())
     t = text(lang)
     messages = messages + view_messages
     if unknown:
@@ -131,7 +131,7 @@ def render_page(search: str):
     return page(t, view, query, experiment, messages, suffix, plain)
 
 
-def _accepted_languages() -> list[str]:
+def accepted_languages() -> list[str]:
     try:
         return [tag for tag, _ in request.accept_languages]
     except RuntimeError:  # outside a request (tests call the renderer directly)

@@ -16,7 +16,7 @@ from flask import Response, request
 
 from experiments.lessons import LESSONS
 from experiments.url import parse, parse_view, to_query
-from ui.callbacks import computed
+from ui.callbacks import accepted_languages, computed
 from ui.i18n import choose_language
 from ui.standalone import standalone_html
 
@@ -69,7 +69,7 @@ def download_html() -> Response:
         link = _link()
         experiment, _ = parse(link)
         view, _ = parse_view(link)
-        lang, _ = choose_language(view.lang, [tag for tag, _ in request.accept_languages])
+        lang, _ = choose_language(view.lang, accepted_languages())
         lesson = LESSONS.get(view.lesson)
         if lesson is not None and lesson.query != to_query(experiment):
             lesson = None  # edited since: the caption would describe another experiment

@@ -355,10 +355,10 @@ def curves_figure(result: Result, steps: list[np.ndarray] | None = None, lang: s
                                        else {"showticklabels": False}),
                                     **({"matches": f"x{bottom}"} if number != bottom else {})}
         if row.log:
-            layout[f"yaxis{suffix}"].update(_decade_ticks([_row_values(rr, row.key, offset) for rr in result.runs]))
+            layout[f"yaxis{suffix}"].update(_decade_ticks([row_values(rr, row.key, offset) for rr in result.runs]))
         for index, (rr, picked) in enumerate(zip(result.runs, steps, strict=True)):
             style = run_style(index)
-            values = _row_values(rr, row.key, offset)
+            values = row_values(rr, row.key, offset)
             data.append({
                 "type": "scatter", "mode": "lines", "name": names[index], "xaxis": f"x{suffix}",
                 "yaxis": f"y{suffix}",
@@ -370,13 +370,13 @@ def curves_figure(result: Result, steps: list[np.ndarray] | None = None, lang: s
         styles = [run_style(i) for i in range(len(result.runs))]
         data.append({
             "type": "scatter", "mode": "markers", "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": False,
-            "x": [0] * len(result.runs), "y": [float(_row_values(rr, row.key, offset)[0]) for rr in result.runs],
+            "x": [0] * len(result.runs), "y": [float(row_values(rr, row.key, offset)[0]) for rr in result.runs],
             "marker": {"symbol": [s.symbol for s in styles], "color": [s.color for s in styles], "size": 10,
                        "line": {"color": "#ffffff", "width": 1.5}},
             "hoverinfo": "skip", "meta": {"role": "curve-heads", "row": row.key},
         })
         # The cursor spans the row's data so it leaves autorange alone; the player stretches it to the full height.
-        shown = np.concatenate([_row_values(rr, row.key, offset) for rr in result.runs])
+        shown = np.concatenate([row_values(rr, row.key, offset) for rr in result.runs])
         shown = shown[shown > 0] if row.log else shown
         span = [float(shown.min()), float(shown.max())] if shown.size else [1.0, 1.0]
         data.append({
@@ -404,7 +404,8 @@ def _decade_ticks(series: list[np.ndarray]) -> dict:
     return {"dtick": max(1, math.ceil(decades / 4))} if decades >= 2 else {}
 
 
-def _row_values(rr: RunResult, key: str, offset: float) -> np.ndarray:
+def row_values(rr: RunResult, key: str, offset: float) -> np.ndarray:
+    """A run's values on one curve row: the loss above `offset`, the gradient norm or the learning rate."""
     if key == "loss":
         return rr.loss - offset
     return rr.grad_norm if key == "grad_norm" else rr.lr

@@ -90,9 +90,6 @@ class Text:
     def declared(self, text: str) -> str:
         return self._declared.get(text, text) if text else text
 
-    def number(self, value: int) -> str:
-        return f"{value:,}"
-
 
 @cache
 def text(lang: str = DEFAULT_LANGUAGE) -> Text:

@@ -35,6 +35,7 @@ from ui.figures import (
     landscape_of,
     landscape_traces,
     loss_offset,
+    row_values,
     run_traces,
     typed,
 )
@@ -106,8 +107,6 @@ def standalone_figure(result: Result, lang: str = "en") -> dict:
     curves = curves_figure(result, steps, lang=lang)
     offset = loss_offset(result)
     rows = curve_rows(result, lang=lang)
-    titles = {"loss": t("loss") if offset == 0 else t("loss-above", low=f"{offset:.4g}"),
-              "grad_norm": t("gradient-norm"), "lr": t("learning-rate")}
     moved: dict[str, list[int]] = {"curve-heads": [], "cursor": []}
     for trace in curves["data"]:
         trace["xaxis"], trace["yaxis"] = _shift(trace["xaxis"]), _shift(trace["yaxis"])
@@ -119,7 +118,7 @@ def standalone_figure(result: Result, lang: str = "en") -> dict:
             moved[meta["role"]].append(len(data))
             if meta["role"] == "curve-heads":
                 trace["x"] = ends
-                trace["y"] = [_finite(_row_values(rr, meta["row"], offset)[-1]) for rr in runs]
+                trace["y"] = [_finite(row_values(rr, meta["row"], offset)[-1]) for rr in runs]
             else:
                 trace["x"] = [last, last]
         data.append(trace)
@@ -142,16 +141,16 @@ def standalone_figure(result: Result, lang: str = "en") -> dict:
                     axis[name] = _shift(axis[name])
             if key.startswith("xaxis"):
                 axis["domain"] = [CURVES_LEFT, 1]
-                if "title" in axis:
-                    axis["title"] = {"text": t("step")}
             layout[_shift_key(key)] = axis
+    # The curves' own titles, except that a reader without the app's tour gets the gradient norm in words.
     for number, row in enumerate(rows, start=2):
-        layout[f"yaxis{number}"]["title"] = {"text": titles[row.key]}
+        if row.key == "grad_norm":
+            layout[f"yaxis{number}"]["title"] = {"text": t("gradient-norm")}
 
     # -- the animation --------------------------------------------------------------------------------------------
     ticks = frame_steps(last)
     in_frames = [_frame_subset(rr, picked) for rr, picked in zip(runs, steps, strict=True)]
-    row_values = {row.key: [_row_values(rr, row.key, offset) for rr in runs] for row in rows}
+    values_by_row = {row.key: [row_values(rr, row.key, offset) for rr in runs] for row in rows}
     traces = [*range(first_path, heads_index + 1), *moved["curve-heads"], *moved["cursor"]]
     frames = []
     for k in ticks:
@@ -167,7 +166,7 @@ def standalone_figure(result: Result, lang: str = "en") -> dict:
         frame_data.append({"x": [float(rr.points[i, 0]) for rr, i in zip(runs, at, strict=True)],
                            "y": [float(rr.points[i, 1]) for rr, i in zip(runs, at, strict=True)]})
         for row in rows:
-            frame_data.append({"x": at, "y": [_finite(v[i]) for v, i in zip(row_values[row.key], at, strict=True)]})
+            frame_data.append({"x": at, "y": [_finite(v[i]) for v, i in zip(values_by_row[row.key], at, strict=True)]})
         frame_data += [{"x": [k, k]} for _ in rows]
         frames.append({"name": str(k), "data": frame_data, "traces": traces})
 
@@ -278,12 +277,6 @@ def _frame_subset(rr, picked: np.ndarray) -> np.ndarray:
     if len(picked) <= FRAME_POINTS:
         return picked
     return picked[drawn_steps(rr.loss[picked], rr.grad_norm[picked], FRAME_POINTS)]
-
-
-def _row_values(rr, key: str, offset: float) -> np.ndarray:
-    if key == "loss":
-        return rr.loss - offset
-    return rr.grad_norm if key == "grad_norm" else rr.lr
 
 
 def _finite(value) -> float | None:
