@@ -1,6 +1,6 @@
-"""Update rules (pure init/update over arrays shaped (runs, 2)) and learning-rate schedules."""
+"""Update rules (pure functions in scalar style, over floats or arrays) and learning-rate schedules."""
 
-from optimizers.base import Hyper, Optimizer
+from optimizers.base import Optimizer
 from optimizers.catalog import CATALOG
 from optimizers.schedules import SCHEDULES, Schedule
 
@@ -14,4 +14,4 @@ def get_optimizer(optimizer_id: str) -> Optimizer:
         raise ValueError(f"unknown optimizer {optimizer_id!r}; choose from {', '.join(OPTIMIZERS)}") from None
 
 
-__all__ = ["OPTIMIZERS", "SCHEDULES", "Hyper", "Optimizer", "Schedule", "get_optimizer"]
+__all__ = ["OPTIMIZERS", "SCHEDULES", "Optimizer", "Schedule", "get_optimizer"]

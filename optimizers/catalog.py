@@ -12,7 +12,8 @@ import numpy as np
 
 from declarations import BOOL, INT, Param
 from declarations.messages import message
-from optimizers.base import Optimizer, power
+from elementwise import maximum, minimum, nonzero, power, where
+from optimizers.base import Optimizer
 
 # -- shared parameter declarations (torch's names and defaults) ------------------------------------------------
 
@@ -35,28 +36,19 @@ DECOUPLED = Param("decoupled_weight_decay", False, kind=BOOL,
                   help="AdamW-style: θ ← θ(1 − ηλ) instead of adding λθ to the gradient")
 
 
-def _l2(grad, params, hp):
-    """torch's coupled weight decay: g ← g + λθ."""
-    return grad + hp["weight_decay"] * params if hp.on("weight_decay") else grad
-
-
 # -- SGD and its aliases ---------------------------------------------------------------------------------------
 
 
-def sgd_init(params, hp):
-    return {"step": 0, "momentum_buffer": np.zeros_like(params)}
-
-
-def sgd_update(grad, state, params, lr, hp, surface):
-    momentum, dampening = hp["momentum"], hp["dampening"]
-    grad = _l2(grad, params, hp)
-    buf = state["momentum_buffer"]
-    if hp.on("momentum"):
+def sgd_update(g, theta, t, lr, state, momentum, dampening, nesterov, weight_decay):
+    (momentum_buffer,) = state
+    if nonzero(weight_decay):
+        g = g + weight_decay * theta  # g ← g + λθ
+    if nonzero(momentum):
         # b₁ = g₁;  b_t = μ b_{t−1} + (1 − τ) g_t
-        buf = grad.copy() if state["step"] == 0 else momentum * buf + (1 - dampening) * grad
-        grad = grad + momentum * buf if hp["nesterov"] else buf
-    params = params - lr * grad  # θ_t = θ_{t−1} − η g
-    return params, {"step": state["step"] + 1, "momentum_buffer": buf}
+        momentum_buffer = g if t == 0 else momentum * momentum_buffer + (1 - dampening) * g
+        g = g + momentum * momentum_buffer if nesterov else momentum_buffer
+    theta = theta - lr * g  # θ_t = θ_{t−1} − η g
+    return theta, (momentum_buffer,)
 
 
 def _nesterov_needs(values):
@@ -77,8 +69,9 @@ SGD_REFERENCE = "torch.optim.SGD; Sutskever et al. 2013 (Nesterov form)"
 
 
 def _sgd_family(id, title, params, fixed, torch, equations=SGD_EQUATIONS, check=None):
-    return Optimizer(id=id, title=title, params=params, init=sgd_init, update=sgd_update, equations=equations,
-                     reference=SGD_REFERENCE, torch=torch, internals={"momentum_buffer": "momentum buffer b"},
+    return Optimizer(id=id, title=title, params=params, update=sgd_update, state=("momentum_buffer",),
+                     equations=equations, reference=SGD_REFERENCE, torch=torch,
+                     internals={"momentum_buffer": "momentum buffer b"},
                      fixed=fixed, switches=tuple(n for n in ("momentum", "weight_decay") if n not in fixed),
                      check=check)
 
@@ -108,21 +101,19 @@ NESTEROV_SGD = _sgd_family(
 # -- Adagrad, RMSprop, Adadelta ---------------------------------------------------------------------------------
 
 
-def adagrad_init(params, hp):
-    return {"step": 0, "sum": np.zeros_like(params) + hp["initial_accumulator_value"]}
-
-
-def adagrad_update(grad, state, params, lr, hp, surface):
-    step = state["step"] + 1
-    grad = _l2(grad, params, hp)
-    clr = lr / (1 + (step - 1) * hp["lr_decay"])
-    state_sum = state["sum"] + grad * grad  # Σ g²
-    if hp["rms"]:
-        std = np.sqrt(state_sum / step) + hp["eps"]  # σ = √(mean g²), as in seed 002
+def adagrad_update(g, theta, t, lr, state, lr_decay, weight_decay, eps, rms):
+    (state_sum,) = state
+    step = t + 1
+    if nonzero(weight_decay):
+        g = g + weight_decay * theta
+    clr = lr / (1 + (step - 1) * lr_decay)
+    state_sum = state_sum + g * g  # Σ g²
+    if rms:
+        std = np.sqrt(state_sum / step) + eps  # σ = √(mean g²), as in seed 002
     else:
-        std = np.sqrt(state_sum) + hp["eps"]
-    params = params - clr * (grad / std)
-    return params, {"step": step, "sum": state_sum}
+        std = np.sqrt(state_sum) + eps
+    theta = theta - clr * (g / std)
+    return theta, (state_sum,)
 
 
 ADAGRAD = Optimizer(
@@ -137,7 +128,7 @@ ADAGRAD = Optimizer(
               help="not in torch: divide by √(mean g²) as in seed 002 (σ = root mean square of all past "
                    "gradients) instead of √(Σg²); the two differ by a factor √t"),
     ),
-    init=adagrad_init, update=adagrad_update,
+    update=adagrad_update, state=("sum",), start={"sum": "initial_accumulator_value"},
     equations="g ← ∇f(θ) + λθ\nΣ ← Σ + g²\nθ ← θ − η_t · g / (√Σ + ε)\nwith rms: θ ← θ − η_t · g / (√(Σ/t) + ε)",
     reference="torch.optim.Adagrad; Duchi, Hazan & Singer 2011",
     torch="torch.optim.Adagrad", internals={"sum": "Σ g² (accumulated squared gradients)"},
@@ -145,29 +136,22 @@ ADAGRAD = Optimizer(
 )
 
 
-def rmsprop_init(params, hp):
-    zeros = np.zeros_like(params)
-    return {"step": 0, "square_avg": zeros, "grad_avg": zeros, "momentum_buffer": zeros}
-
-
-def rmsprop_update(grad, state, params, lr, hp, surface):
-    alpha, eps = hp["alpha"], hp["eps"]
-    grad = _l2(grad, params, hp)
-    square_avg = alpha * state["square_avg"] + (1 - alpha) * (grad * grad)  # v ← αv + (1 − α)g²
-    grad_avg = state["grad_avg"]
-    if hp["centered"]:
-        grad_avg = alpha * grad_avg + (1 - alpha) * grad  # ḡ ← αḡ + (1 − α)g
+def rmsprop_update(g, theta, t, lr, state, alpha, eps, weight_decay, momentum, centered):
+    square_avg, grad_avg, momentum_buffer = state
+    if nonzero(weight_decay):
+        g = g + weight_decay * theta
+    square_avg = alpha * square_avg + (1 - alpha) * (g * g)  # v ← αv + (1 − α)g²
+    if centered:
+        grad_avg = alpha * grad_avg + (1 - alpha) * g  # ḡ ← αḡ + (1 − α)g
         avg = np.sqrt(square_avg - grad_avg * grad_avg) + eps
     else:
         avg = np.sqrt(square_avg) + eps
-    buf = state["momentum_buffer"]
-    if hp.on("momentum"):
-        buf = hp["momentum"] * buf + grad / avg
-        params = params - lr * buf
+    if nonzero(momentum):
+        momentum_buffer = momentum * momentum_buffer + g / avg  # b ← μb + g/(√v + ε)
+        theta = theta - lr * momentum_buffer
     else:
-        params = params - lr * (grad / avg)
-    return params, {"step": state["step"] + 1, "square_avg": square_avg, "grad_avg": grad_avg,
-                    "momentum_buffer": buf}
+        theta = theta - lr * (g / avg)  # θ ← θ − η g/(√v + ε)
+    return theta, (square_avg, grad_avg, momentum_buffer)
 
 
 RMSPROP = Optimizer(
@@ -179,7 +163,7 @@ RMSPROP = Optimizer(
         Param("momentum", 0.0, 0.0, 0.9999, label="μ (momentum)", help="momentum on the scaled step: b ← μb + g/√v"),
         Param("centered", False, kind=BOOL, help="divide by the variance √(v − ḡ²) instead of √v"),
     ),
-    init=rmsprop_init, update=rmsprop_update,
+    update=rmsprop_update, state=("square_avg", "grad_avg", "momentum_buffer"),
     equations="g ← ∇f(θ) + λθ\nv ← αv + (1 − α)g²\nθ ← θ − η · g / (√v + ε)\n"
               "centered: ḡ ← αḡ + (1 − α)g, divide by √(v − ḡ²) + ε\nmomentum: b ← μb + g/(√v + ε), θ ← θ − ηb",
     reference="torch.optim.RMSprop; Hinton, Coursera lecture 6e (2012)",
@@ -190,20 +174,16 @@ RMSPROP = Optimizer(
 )
 
 
-def adadelta_init(params, hp):
-    zeros = np.zeros_like(params)
-    return {"step": 0, "square_avg": zeros, "acc_delta": zeros}
-
-
-def adadelta_update(grad, state, params, lr, hp, surface):
-    rho, eps = hp["rho"], hp["eps"]
-    grad = _l2(grad, params, hp)
-    square_avg = rho * state["square_avg"] + (1 - rho) * (grad * grad)
+def adadelta_update(g, theta, t, lr, state, rho, eps, weight_decay):
+    square_avg, acc_delta = state
+    if nonzero(weight_decay):
+        g = g + weight_decay * theta
+    square_avg = rho * square_avg + (1 - rho) * (g * g)  # v ← ρv + (1 − ρ)g²
     std = np.sqrt(square_avg + eps)
-    delta = np.sqrt(state["acc_delta"] + eps) / std * grad  # Δ = √(u + ε)/√(v + ε) · g
-    acc_delta = rho * state["acc_delta"] + (1 - rho) * (delta * delta)
-    params = params - lr * delta
-    return params, {"step": state["step"] + 1, "square_avg": square_avg, "acc_delta": acc_delta}
+    delta = np.sqrt(acc_delta + eps) / std * g  # Δ = √(u + ε)/√(v + ε) · g
+    acc_delta = rho * acc_delta + (1 - rho) * (delta * delta)  # u ← ρu + (1 − ρ)Δ²
+    theta = theta - lr * delta
+    return theta, (square_avg, acc_delta)
 
 
 ADADELTA = Optimizer(
@@ -213,7 +193,7 @@ ADADELTA = Optimizer(
         Param("rho", 0.9, 0.0, 0.9999, label="ρ", help="decay of both running means"),
         eps_param(1e-6), WEIGHT_DECAY,
     ),
-    init=adadelta_init, update=adadelta_update,
+    update=adadelta_update, state=("square_avg", "acc_delta"),
     equations="v ← ρv + (1 − ρ)g²\nΔ ← √(u + ε) / √(v + ε) · g\nu ← ρu + (1 − ρ)Δ²\nθ ← θ − ηΔ",
     reference="torch.optim.Adadelta; Zeiler 2012", torch="torch.optim.Adadelta",
     internals={"square_avg": "v (running mean of g²)", "acc_delta": "u (running mean of Δ²)"},
@@ -224,39 +204,28 @@ ADADELTA = Optimizer(
 # -- Adam and its family ------------------------------------------------------------------------------------------
 
 
-def moments_init(params, hp):
-    zeros = np.zeros_like(params)
-    return {"step": 0, "exp_avg": zeros, "exp_avg_sq": zeros}
-
-
-def adam_init(params, hp):
-    return {**moments_init(params, hp), "max_exp_avg_sq": np.zeros_like(params)}
-
-
-def adam_update(grad, state, params, lr, hp, surface):
-    beta1, beta2, eps = hp["beta1"], hp["beta2"], hp["eps"]
-    step = state["step"] + 1
-    if hp["decoupled"]:
-        params = params * (1 - lr * hp["weight_decay"])  # AdamW: θ ← θ(1 − ηλ)
-    else:
-        grad = _l2(grad, params, hp)
-    exp_avg = beta1 * state["exp_avg"] + (1 - beta1) * grad  # m ← β₁m + (1 − β₁)g
-    exp_avg_sq = beta2 * state["exp_avg_sq"] + (1 - beta2) * (grad * grad)  # v ← β₂v + (1 − β₂)g²
-    if hp["bias_correction"]:
-        bias_correction1 = 1 - power(beta1, step)
-        bias_correction2 = 1 - power(beta2, step)
-    else:
+def adam_update(g, theta, t, lr, state, beta1, beta2, eps, weight_decay, amsgrad, bias_correction, decoupled):
+    exp_avg, exp_avg_sq, max_exp_avg_sq = state
+    step = t + 1
+    if decoupled:
+        theta = theta * (1 - lr * weight_decay)  # AdamW: θ ← θ(1 − ηλ)
+    elif nonzero(weight_decay):
+        g = g + weight_decay * theta  # g ← g + λθ
+    exp_avg = beta1 * exp_avg + (1 - beta1) * g  # m ← β₁m + (1 − β₁)g
+    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * (g * g)  # v ← β₂v + (1 − β₂)g²
+    bias_correction1 = 1 - power(beta1, step)
+    bias_correction2 = 1 - power(beta2, step)
+    if not bias_correction:  # not in torch: the raw estimates, to show what the correction is for (seed 001)
         bias_correction1 = bias_correction2 = 1.0
-    max_exp_avg_sq = state["max_exp_avg_sq"]
-    if hp["amsgrad"]:
-        max_exp_avg_sq = np.maximum(max_exp_avg_sq, exp_avg_sq)  # v̂ ← max(v̂, v)
+    if amsgrad:
+        max_exp_avg_sq = maximum(max_exp_avg_sq, exp_avg_sq)  # v̂ ← max(v̂, v)
         second = max_exp_avg_sq
     else:
         second = exp_avg_sq
     step_size = lr / bias_correction1
     denom = np.sqrt(second) / np.sqrt(bias_correction2) + eps  # √(v / (1 − β₂ᵗ)) + ε
-    params = params - step_size * (exp_avg / denom)  # θ ← θ − η m/(1 − β₁ᵗ) / denom
-    return params, {"step": step, "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq, "max_exp_avg_sq": max_exp_avg_sq}
+    theta = theta - step_size * (exp_avg / denom)  # θ ← θ − η m/(1 − β₁ᵗ) / denom
+    return theta, (exp_avg, exp_avg_sq, max_exp_avg_sq)
 
 
 AMSGRAD = Param("amsgrad", False, kind=BOOL, help="AMSGrad: divide by the running maximum of v")
@@ -270,13 +239,14 @@ m ← β₁m + (1 − β₁)g
 v ← β₂v + (1 − β₂)g²
 m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)      (bias correction)
 θ ← θ − η m̂ / (√v̂ + ε)"""
+ADAM_STATE = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
 ADAM_INTERNALS = {"exp_avg": "m (first moment)", "exp_avg_sq": "v (second moment)",
                   "max_exp_avg_sq": "max v (AMSGrad)"}
 
 ADAM = Optimizer(
     id="adam", title="Adam",
     params=(lr_param(1e-3), BETA1, BETA2, eps_param(1e-8), WEIGHT_DECAY, AMSGRAD, BIAS_CORRECTION),
-    init=adam_init, update=adam_update, equations=ADAM_EQUATIONS,
+    update=adam_update, state=ADAM_STATE, equations=ADAM_EQUATIONS,
     reference="torch.optim.Adam; Kingma & Ba 2015, Algorithm 1", torch="torch.optim.Adam",
     internals=ADAM_INTERNALS, fixed={"decoupled": False}, switches=("weight_decay",),
 )
@@ -284,42 +254,32 @@ ADAMW = Optimizer(
     id="adamw", title="AdamW",
     params=(lr_param(1e-3), BETA1, BETA2, eps_param(1e-8), replace(WEIGHT_DECAY, default=1e-2, help=(
         "decoupled weight decay: θ ← θ(1 − ηλ) before the Adam step")), AMSGRAD),
-    init=adam_init, update=adam_update,
+    update=adam_update, state=ADAM_STATE,
     equations="θ ← θ(1 − ηλ)\n" + ADAM_EQUATIONS.replace("g ← ∇f(θ) + λθ", "g ← ∇f(θ)"),
     reference="torch.optim.AdamW; Loshchilov & Hutter 2019", torch="torch.optim.AdamW",
     internals=ADAM_INTERNALS, fixed={"decoupled": True, "bias_correction": True}, switches=("weight_decay",),
 )
 
 
-def _decay(params, grad, lr, hp):
-    """torch's two weight-decay styles for NAdam and RAdam."""
-    if not hp.on("weight_decay"):
-        return params, grad
-    if hp["decoupled_weight_decay"]:
-        return params * (1 - lr * hp["weight_decay"]), grad
-    return params, grad + hp["weight_decay"] * params
-
-
-def nadam_init(params, hp):
-    zeros = np.zeros_like(params)
-    return {"step": 0, "exp_avg": zeros, "exp_avg_sq": zeros, "mu_product": np.ones_like(hp["beta1"])}
-
-
-def nadam_update(grad, state, params, lr, hp, surface):
-    beta1, beta2, eps, psi = hp["beta1"], hp["beta2"], hp["eps"], hp["momentum_decay"]
-    step = state["step"] + 1
+def nadam_update(g, theta, t, lr, state, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay):
+    exp_avg, exp_avg_sq, mu_product = state
+    step = t + 1
     bias_correction2 = 1 - power(beta2, step)
-    params, grad = _decay(params, grad, lr, hp)
-    mu = beta1 * (1.0 - 0.5 * power(0.96, step * psi))  # the momentum schedule μ_t
-    mu_next = beta1 * (1.0 - 0.5 * power(0.96, (step + 1) * psi))
-    mu_product = state["mu_product"] * mu  # Π μ_i
-    exp_avg = beta1 * state["exp_avg"] + (1 - beta1) * grad
-    exp_avg_sq = beta2 * state["exp_avg_sq"] + (1 - beta2) * (grad * grad)
+    if nonzero(weight_decay):  # torch's two weight-decay styles
+        if decoupled_weight_decay:
+            theta = theta * (1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * theta
+    mu = beta1 * (1.0 - 0.5 * power(0.96, step * momentum_decay))  # the momentum schedule μ_t
+    mu_next = beta1 * (1.0 - 0.5 * power(0.96, (step + 1) * momentum_decay))
+    mu_product = mu_product * mu  # Π μ_i
+    exp_avg = beta1 * exp_avg + (1 - beta1) * g
+    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * (g * g)
     denom = np.sqrt(exp_avg_sq / bias_correction2) + eps
     mu_product_next = mu_product * mu_next
-    params = params - lr * (1.0 - mu) / (1.0 - mu_product) * (grad / denom)
-    params = params - lr * mu_next / (1.0 - mu_product_next) * (exp_avg / denom)
-    return params, {"step": step, "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq, "mu_product": mu_product}
+    theta = theta - lr * (1.0 - mu) / (1.0 - mu_product) * (g / denom)
+    theta = theta - lr * mu_next / (1.0 - mu_product_next) * (exp_avg / denom)
+    return theta, (exp_avg, exp_avg_sq, mu_product)
 
 
 NADAM = Optimizer(
@@ -327,7 +287,7 @@ NADAM = Optimizer(
     params=(lr_param(2e-3), BETA1, BETA2, eps_param(1e-8), WEIGHT_DECAY,
             Param("momentum_decay", 4e-3, 0.0, 1.0, label="ψ", help="ψ in μ_t = β₁(1 − ½·0.96^(tψ))"),
             DECOUPLED),
-    init=nadam_init, update=nadam_update,
+    update=nadam_update, state=("exp_avg", "exp_avg_sq", "mu_product"), start={"mu_product": 1.0},
     equations="μ_t = β₁(1 − ½·0.96^(tψ))\nm ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²\n"
               "θ ← θ − η(1 − μ_t)/(1 − Πμ) · g/(√v̂ + ε) − η μ_{t+1}/(1 − Πμ·μ_{t+1}) · m/(√v̂ + ε)",
     reference="torch.optim.NAdam; Dozat 2016", torch="torch.optim.NAdam",
@@ -335,12 +295,16 @@ NADAM = Optimizer(
 )
 
 
-def radam_update(grad, state, params, lr, hp, surface):
-    beta1, beta2, eps = hp["beta1"], hp["beta2"], hp["eps"]
-    step = state["step"] + 1
-    params, grad = _decay(params, grad, lr, hp)
-    exp_avg = beta1 * state["exp_avg"] + (1 - beta1) * grad
-    exp_avg_sq = beta2 * state["exp_avg_sq"] + (1 - beta2) * (grad * grad)
+def radam_update(g, theta, t, lr, state, beta1, beta2, eps, weight_decay, decoupled_weight_decay):
+    exp_avg, exp_avg_sq = state
+    step = t + 1
+    if nonzero(weight_decay):  # torch's two weight-decay styles
+        if decoupled_weight_decay:
+            theta = theta * (1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * theta
+    exp_avg = beta1 * exp_avg + (1 - beta1) * g
+    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * (g * g)
     bias_correction1 = 1 - power(beta1, step)
     bias_correction2 = 1 - power(beta2, step)
     bias_corrected_exp_avg = exp_avg / bias_correction1
@@ -349,16 +313,16 @@ def radam_update(grad, state, params, lr, hp, surface):
     # Rectify the adaptive step once the variance of v is tractable (ρ_t > 5); before that, plain momentum.
     rect = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
     adaptive_lr = np.sqrt(bias_correction2) / (np.sqrt(exp_avg_sq) + eps)
-    rectified = params - bias_corrected_exp_avg * lr * adaptive_lr * rect
-    unrectified = params - bias_corrected_exp_avg * lr
-    params = np.where(rho_t > 5.0, rectified, unrectified)
-    return params, {"step": step, "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
+    rectified = theta - bias_corrected_exp_avg * lr * adaptive_lr * rect
+    unrectified = theta - bias_corrected_exp_avg * lr
+    theta = where(rho_t > 5.0, rectified, unrectified)
+    return theta, (exp_avg, exp_avg_sq)
 
 
 RADAM = Optimizer(
     id="radam", title="RAdam",
     params=(lr_param(1e-3), BETA1, BETA2, eps_param(1e-8), WEIGHT_DECAY, DECOUPLED),
-    init=moments_init, update=radam_update,
+    update=radam_update, state=("exp_avg", "exp_avg_sq"),
     equations="m, v as Adam;  ρ∞ = 2/(1 − β₂) − 1,  ρ_t = ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ)\n"
               "ρ_t > 5:  θ ← θ − η m̂ · r_t √(1 − β₂ᵗ)/(√v + ε),  r_t = √((ρ_t−4)(ρ_t−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρ_t))\n"
               "else:     θ ← θ − η m̂",
@@ -367,56 +331,54 @@ RADAM = Optimizer(
 )
 
 
-def adamax_init(params, hp):
-    zeros = np.zeros_like(params)
-    return {"step": 0, "exp_avg": zeros, "exp_inf": zeros}
-
-
-def adamax_update(grad, state, params, lr, hp, surface):
-    beta1, beta2, eps = hp["beta1"], hp["beta2"], hp["eps"]
-    step = state["step"] + 1
-    grad = _l2(grad, params, hp)
-    exp_avg = beta1 * state["exp_avg"] + (1 - beta1) * grad
-    exp_inf = np.maximum(beta2 * state["exp_inf"], np.abs(grad) + eps)  # u ← max(β₂u, |g| + ε)
+def adamax_update(g, theta, t, lr, state, beta1, beta2, eps, weight_decay):
+    exp_avg, exp_inf = state
+    step = t + 1
+    if nonzero(weight_decay):
+        g = g + weight_decay * theta
+    exp_avg = beta1 * exp_avg + (1 - beta1) * g  # m ← β₁m + (1 − β₁)g
+    exp_inf = maximum(beta2 * exp_inf, np.abs(g) + eps)  # u ← max(β₂u, |g| + ε)
     clr = lr / (1 - power(beta1, step))
-    params = params - clr * (exp_avg / exp_inf)
-    return params, {"step": step, "exp_avg": exp_avg, "exp_inf": exp_inf}
+    theta = theta - clr * (exp_avg / exp_inf)
+    return theta, (exp_avg, exp_inf)
 
 
 ADAMAX = Optimizer(
     id="adamax", title="Adamax",
     params=(lr_param(2e-3), BETA1, BETA2, eps_param(1e-8), WEIGHT_DECAY),
-    init=adamax_init, update=adamax_update,
+    update=adamax_update, state=("exp_avg", "exp_inf"),
     equations="m ← β₁m + (1 − β₁)g\nu ← max(β₂u, |g| + ε)\nθ ← θ − η/(1 − β₁ᵗ) · m/u",
     reference="torch.optim.Adamax; Kingma & Ba 2015, section 7.1", torch="torch.optim.Adamax",
     internals={"exp_avg": "m (first moment)", "exp_inf": "u (infinity norm)"}, switches=("weight_decay",),
 )
 
 
-def _norm(rows):
-    """Euclidean norm of each run's 2-vector, kept as a (runs, 1) column."""
-    return np.sqrt(rows[:, :1] * rows[:, :1] + rows[:, 1:] * rows[:, 1:])
-
-
-def lamb_update(grad, state, params, lr, hp, surface):
-    beta1, beta2, eps = hp["beta1"], hp["beta2"], hp["eps"]
-    step = state["step"] + 1
-    exp_avg = beta1 * state["exp_avg"] + (1 - beta1) * grad
-    exp_avg_sq = beta2 * state["exp_avg_sq"] + (1 - beta2) * (grad * grad)
+def _lamb_ratio(g, theta, exp_avg, exp_avg_sq, step, beta1, beta2, eps, weight_decay):
+    """One coordinate of LAMB's Adam ratio: r + λθ, and the new moments."""
+    exp_avg = beta1 * exp_avg + (1 - beta1) * g  # m ← β₁m + (1 − β₁)g
+    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * (g * g)  # v ← β₂v + (1 − β₂)g²
     m_hat = exp_avg / (1 - power(beta1, step))
     v_hat = exp_avg_sq / (1 - power(beta2, step))
-    update = m_hat / (np.sqrt(v_hat) + eps) + hp["weight_decay"] * params  # r + λθ
-    weight_norm, update_norm = _norm(params), _norm(update)
+    return m_hat / (np.sqrt(v_hat) + eps) + weight_decay * theta, exp_avg, exp_avg_sq  # r + λθ
+
+
+def lamb_update(g, theta, t, lr, state, curvature, memory, beta1, beta2, eps, weight_decay):
+    (gx, gy), (x, y) = g, theta
+    exp_avg_x, exp_avg_y, exp_avg_sq_x, exp_avg_sq_y = state
+    step = t + 1
+    rx, exp_avg_x, exp_avg_sq_x = _lamb_ratio(gx, x, exp_avg_x, exp_avg_sq_x, step, beta1, beta2, eps, weight_decay)
+    ry, exp_avg_y, exp_avg_sq_y = _lamb_ratio(gy, y, exp_avg_y, exp_avg_sq_y, step, beta1, beta2, eps, weight_decay)
+    weight_norm, update_norm = np.sqrt(x * x + y * y), np.sqrt(rx * rx + ry * ry)
     # Trust ratio ‖θ‖/‖r + λθ‖, with φ the identity; 1 where either norm is zero (so θ = 0 can still move).
-    trust_ratio = np.where((weight_norm > 0) & (update_norm > 0), weight_norm / update_norm, 1.0)
-    params = params - lr * trust_ratio * update
-    return params, {"step": step, "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
+    trust_ratio = where((weight_norm > 0) & (update_norm > 0), weight_norm / update_norm, 1.0)
+    theta = (x - lr * trust_ratio * rx, y - lr * trust_ratio * ry)  # θ ← θ − η · ‖θ‖/‖r‖ · r
+    return theta, (exp_avg_x, exp_avg_y, exp_avg_sq_x, exp_avg_sq_y)
 
 
 LAMB = Optimizer(
     id="lamb", title="LAMB",
     params=(lr_param(1e-3), BETA1, BETA2, eps_param(1e-6), WEIGHT_DECAY),
-    init=moments_init, update=lamb_update,
+    update=lamb_update, state=("exp_avg_x", "exp_avg_y", "exp_avg_sq_x", "exp_avg_sq_y"), coupled=True,
     equations="m, v, m̂, v̂ as Adam;  r = m̂/(√v̂ + ε) + λθ\nθ ← θ − η · ‖θ‖/‖r‖ · r      "
               "(the whole 2-D point is one layer; ratio 1 when a norm is 0)",
     reference=("You et al. 2020, 'Large Batch Optimization for Deep Learning: Training BERT in 76 minutes', "
@@ -428,20 +390,16 @@ LAMB = Optimizer(
 # -- second order -----------------------------------------------------------------------------------------------
 
 
-def newton_init(params, hp):
-    return {"step": 0}
-
-
-def newton_update(grad, state, params, lr, hp, surface):
-    hessian = surface.hessian(params)
-    damping = np.reshape(hp["damping"], -1)  # one per run (a float for a group of one)
-    hxx, hxy, hyy = hessian[:, 0, 0] + damping, hessian[:, 0, 1], hessian[:, 1, 1] + damping
+def newton_update(g, theta, t, lr, state, curvature, memory, damping):
+    (gx, gy), (x, y) = g, theta
+    hxx, hxy, hyy = curvature
+    hxx, hyy = hxx + damping, hyy + damping
     det = hxx * hyy - hxy * hxy
-    gx, gy = grad[:, 0], grad[:, 1]
-    # (H + λI)⁻¹g by Cramer's rule; a singular Hessian gives a non-finite step, reported as divergence.
-    direction = np.stack(((hyy * gx - hxy * gy) / det, (hxx * gy - hxy * gx) / det), axis=-1)
-    params = params - lr * direction
-    return params, {"step": state["step"] + 1}
+    # d = (H + λI)⁻¹g by Cramer's rule; a singular Hessian gives a non-finite step, reported as divergence.
+    direction_x = (hyy * gx - hxy * gy) / det
+    direction_y = (hxx * gy - hxy * gx) / det
+    theta = (x - lr * direction_x, y - lr * direction_y)  # θ ← θ − η d
+    return theta, (direction_x, direction_y)
 
 
 NEWTON = Optimizer(
@@ -451,77 +409,67 @@ NEWTON = Optimizer(
         Param("damping", 0.0, 0.0, 1000.0, label="λ (damping)",
               help="Levenberg damping: solve (H + λI)d = g; λ > 0 tames negative curvature"),
     ),
-    init=newton_init, update=newton_update,
+    update=newton_update, state=("direction_x", "direction_y"), coupled=True, curvature=True,
+    internals={"direction": "Newton direction d = (H + λI)⁻¹∇f"},
     equations="θ ← θ − η (∇²f(θ) + λI)⁻¹ ∇f(θ)\nIt heads for the nearest critical point: a saddle attracts it.",
     reference="Newton's method with Levenberg damping (Nocedal & Wright, Numerical Optimization, ch. 3)",
 )
 
 
-def lbfgs_init(params, hp):
-    runs, memory = params.shape[0], hp["history_size"]
-    return {
-        "n_iter": np.zeros(runs, dtype=int), "d": np.zeros_like(params), "t": np.zeros((runs, 1)),
-        "old_dirs": np.zeros((runs, memory, 2)), "old_stps": np.zeros((runs, memory, 2)),
-        "ro": np.zeros((runs, memory)), "count": np.zeros(runs, dtype=int), "H_diag": np.ones((runs, 1)),
-        "prev_flat_grad": np.zeros_like(params),
-    }
+def _dot(ax, ay, bx, by):
+    return ax * bx + ay * by
 
 
-def _dot(a, b):
-    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1]
+LBFGS_STATE = ("n_iter", "d_x", "d_y", "t", "H_diag", "count", "newest", "prev_flat_grad_x", "prev_flat_grad_y")
+Y_X, Y_Y, S_X, S_Y, RO = range(5)  # the columns of L-BFGS's memory: y = Δg, s = Δθ and ρ = 1/(y·s)
 
 
-def lbfgs_update(grad, state, params, lr, hp, surface):
-    """One iteration of torch.optim.LBFGS(max_iter=1, line_search_fn=None), vectorized over runs.
+def lbfgs_update(g, theta, t, lr, state, curvature, memory, history_size, tolerance_grad, tolerance_change):
+    """One iteration of torch.optim.LBFGS(max_iter=1, line_search_fn=None) for one run.
 
-    Memory is kept newest-last: row r's pairs are the last count[r] slots of old_dirs/old_stps.
+    `memory` holds the last `count` (y, s, ρ) pairs as a ring: the newest in row `newest`, older ones before it.
     """
-    memory = hp["history_size"]
-    live = np.max(np.abs(grad), axis=1) > np.reshape(hp["tolerance_grad"], -1)  # torch returns early when converged
-    n_iter = state["n_iter"] + live
-    first = n_iter == 1
-    old_dirs, old_stps, ro, count = state["old_dirs"], state["old_stps"], state["ro"], state["count"]
-    H_diag = state["H_diag"]
-    # Update the memory with y = g − g_prev, s = d·t, when the curvature condition ys > 1e-10 holds.
-    y = grad - state["prev_flat_grad"]
-    s = state["d"] * state["t"]
-    ys = _dot(y, s)
-    store = live & ~first & (ys > 1e-10)
-    if store.any():
-        shifted = lambda old, new: np.concatenate((old[:, 1:], new[:, None]), axis=1)  # noqa: E731
-        old_dirs = np.where(store[:, None, None], shifted(old_dirs, y), old_dirs)
-        old_stps = np.where(store[:, None, None], shifted(old_stps, s), old_stps)
-        ro = np.where(store[:, None], shifted(ro, 1.0 / np.where(store, ys, 1.0)), ro)
-        count = np.minimum(count + store, memory)
-        H_diag = np.where(store[:, None], (ys / np.where(store, _dot(y, y), 1.0))[:, None], H_diag)
-    # Two-loop recursion: d = −H·g with H the L-BFGS inverse-Hessian approximation.
-    q = -grad
-    used = np.where(first, 0, count)
-    alphas = {}
-    for i in range(memory - 1, memory - 1 - int(used.max(initial=0)), -1):
-        valid = (i >= memory - used)[:, None]
-        alphas[i] = np.where(valid, (_dot(old_stps[:, i], q) * ro[:, i])[:, None], 0.0)
-        q = q - alphas[i] * old_dirs[:, i]
-    r = q * H_diag
-    for i in sorted(alphas):
-        valid = (i >= memory - used)[:, None]
-        be_i = (_dot(old_dirs[:, i], r) * ro[:, i])[:, None]
-        r = r + np.where(valid, alphas[i] - be_i, 0.0) * old_stps[:, i]
-    d = np.where(first[:, None], -grad, r)
-    H_diag = np.where(first[:, None], 1.0, H_diag)
-    count = np.where(first, 0, count)
-    # Step length: the first iteration is scaled by min(1, 1/‖g‖₁); later ones use η.
-    t = np.where(first[:, None], np.minimum(1.0, 1.0 / np.sum(np.abs(grad), axis=1, keepdims=True)) * lr, lr)
-    descent = _dot(grad, d) <= -np.reshape(hp["tolerance_change"], -1)  # torch stops unless d is a descent direction
-    move = (live & descent)[:, None]
-    new_params = np.where(move, params + t * d, params)
-    keep = live[:, None]
-    return new_params, {
-        "n_iter": n_iter, "d": np.where(keep, d, state["d"]), "t": np.where(keep, t, state["t"]),
-        "old_dirs": old_dirs, "old_stps": old_stps, "ro": ro, "count": count,
-        "H_diag": np.where(keep, H_diag, state["H_diag"]),
-        "prev_flat_grad": np.where(keep, grad, state["prev_flat_grad"]),
-    }
+    (gx, gy), (x, y) = g, theta
+    n_iter, d_x, d_y, step_t, H_diag, count, newest, prev_x, prev_y = state
+    live = maximum(np.abs(gx), np.abs(gy)) > tolerance_grad  # torch returns early once converged
+    if not live:
+        return theta, state
+    n_iter = n_iter + 1
+    rows = int(history_size)
+    if n_iter == 1:
+        d_x, d_y, H_diag, count = -gx, -gy, 1.0, 0.0
+        # The first step is scaled by min(1, 1/‖g‖₁); later ones use η.
+        step_t = minimum(1.0, 1.0 / (np.abs(gx) + np.abs(gy))) * lr
+    else:
+        # Update the memory with y = g − g_prev, s = d·t when the curvature condition y·s > 1e-10 holds.
+        y_x, y_y = gx - prev_x, gy - prev_y
+        s_x, s_y = d_x * step_t, d_y * step_t
+        ys = _dot(y_x, y_y, s_x, s_y)
+        if ys > 1e-10:
+            newest = (newest + 1) % rows
+            at = int(newest)
+            memory[at, Y_X], memory[at, Y_Y], memory[at, S_X], memory[at, S_Y] = y_x, y_y, s_x, s_y
+            memory[at, RO] = 1.0 / ys
+            count = minimum(count + 1, rows)
+            H_diag = ys / _dot(y_x, y_y, y_x, y_y)
+        # Two-loop recursion: d = −H·g with H the L-BFGS inverse-Hessian approximation, newest pair first.
+        q_x, q_y = -gx, -gy
+        used = int(count)
+        for k in range(used):
+            at = int((newest - k) % rows)
+            alpha = _dot(memory[at, S_X], memory[at, S_Y], q_x, q_y) * memory[at, RO]
+            memory[at, RO + 1] = alpha
+            q_x, q_y = q_x - alpha * memory[at, Y_X], q_y - alpha * memory[at, Y_Y]
+        d_x, d_y = q_x * H_diag, q_y * H_diag
+        for k in range(used - 1, -1, -1):
+            at = int((newest - k) % rows)
+            be_i = _dot(memory[at, Y_X], memory[at, Y_Y], d_x, d_y) * memory[at, RO]
+            d_x = d_x + (memory[at, RO + 1] - be_i) * memory[at, S_X]
+            d_y = d_y + (memory[at, RO + 1] - be_i) * memory[at, S_Y]
+        step_t = lr
+    if _dot(gx, gy, d_x, d_y) <= -tolerance_change:  # torch steps only along a descent direction
+        theta = (x + step_t * d_x, y + step_t * d_y)
+    return theta, (n_iter, d_x, d_y, step_t, H_diag, count, newest, gx, gy)
 
 
 LBFGS = Optimizer(
@@ -532,8 +480,10 @@ LBFGS = Optimizer(
         Param("tolerance_grad", 1e-7, 1e-15, 1.0, log=True, help="stop when max |g| ≤ this"),
         Param("tolerance_change", 1e-9, 1e-15, 1.0, log=True, help="do not step unless g·d ≤ −this"),
     ),
-    init=lbfgs_init, update=lbfgs_update,
-    cost=lambda hyper: hyper["history_size"],  # the two-loop recursion walks every stored pair
+    update=lbfgs_update, state=LBFGS_STATE, start={"H_diag": 1.0, "newest": -1.0}, coupled=True,
+    memory=lambda hyper: (hyper["history_size"], 6),  # y_x, y_y, s_x, s_y, ρ and the recursion's α
+    # The two-loop recursion walks every stored pair: compiled, a full 100-pair step costs about 11 plain steps.
+    cost=lambda hyper: 1 + hyper["history_size"] // 10,
     equations="s = θ_t − θ_{t−1},  y = g_t − g_{t−1},  stored when y·s > 10⁻¹⁰\n"
               "d = −H_t g_t by the two-loop recursion, H₀ = (y·s)/(y·y) I\n"
               "θ ← θ + η d   (first step: η·min(1, 1/‖g‖₁))",

@@ -26,8 +26,15 @@ class Schedule:
 
     def __call__(self, steps: int, lr: float, settings: dict) -> np.ndarray:
         """lr_t for t = 0 … steps (the last entry is the rate the next step would use)."""
+        return self.table(steps, [lr], settings)[0]
+
+    def table(self, steps: int, lrs, settings: dict) -> np.ndarray:
+        """lr_t for several base rates at once, (len(lrs), steps + 1). Each formula is elementwise and computes
+        its functions of t on t alone, so a row equals the single rate's array exactly."""
         t = np.arange(steps + 1, dtype=float)
-        return np.broadcast_to(np.asarray(self.values(t, lr, settings, steps), dtype=float), t.shape).copy()
+        column = np.asarray(lrs, dtype=float).reshape(-1, 1)
+        values = np.asarray(self.values(t, column, settings, steps), dtype=float)
+        return np.broadcast_to(values, (len(column), len(t))).copy()
 
 
 def _whole_run(t_max: int, steps: int) -> int:
@@ -46,7 +53,7 @@ def _cyclic(t, lr, s, steps):
 
 GAMMA_HELP = "multiplicative factor of decay"
 BASE_SCHEDULES: tuple[Schedule, ...] = (
-    Schedule("constant", "Constant", (), "η_t = η", "none", lambda t, lr, s, n: lr + 0.0 * t),
+    Schedule("constant", "Constant", (), "η_t = η", "none", lambda t, lr, s, n: lr),
     Schedule(
         "inverse_sqrt", "1/√(t+1) decay", (), "η_t = η / √(t + 1)",
         "LambdaLR(lambda t: 1 / math.sqrt(t + 1))", lambda t, lr, s, n: lr / np.sqrt(t + 1.0),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -20,16 +21,19 @@ class CriticalPoint:
 
 
 def pair(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """Stack two same-shaped arrays along a new last axis of length 2."""
-    out = np.empty((*np.shape(first), 2))
+    """Stack two arrays (broadcast to one shape) along a new last axis of length 2."""
+    shape = np.shape(first)
+    if np.shape(second) != shape:
+        shape = np.broadcast_shapes(shape, np.shape(second))
+    out = np.empty((*shape, 2))
     out[..., 0] = first
     out[..., 1] = second
     return out
 
 
-def matrix(xx: np.ndarray, xy: np.ndarray, yy: np.ndarray) -> np.ndarray:
-    """A symmetric 2x2 matrix per point, shaped (..., 2, 2)."""
-    shape = np.broadcast_shapes(np.shape(xx), np.shape(xy), np.shape(yy))
+def matrix(xx: np.ndarray, xy: np.ndarray, yy: np.ndarray, shape: tuple = ()) -> np.ndarray:
+    """A symmetric 2x2 matrix per point, shaped (..., 2, 2); entries that are constants fill `shape`."""
+    shape = np.broadcast_shapes(np.shape(xx), np.shape(xy), np.shape(yy), shape)
     out = np.empty((*shape, 2, 2))
     out[..., 0, 0] = xx
     out[..., 0, 1] = xy
@@ -42,8 +46,15 @@ class Surface:
     """A bound surface: the class declares the family, an instance fixes its parameters.
 
     Subclasses declare `id`, `title`, `formula`, `params`, `default_view`, `default_start`, `contour` ("log"
-    for surfaces whose interesting valley sits many decades below the rim, else "linear") and implement
-    `value`, `gradient`, `hessian` and `critical_guesses`.
+    for surfaces whose interesting valley sits many decades below the rim, else "linear"), and the function itself
+    in scalar style, written once for NumPy arrays and for the compiled engine's plain floats (see elementwise):
+
+        f(x, y, *constants) -> loss
+        grad_f(x, y, *constants) -> (∂f/∂x, ∂f/∂y)
+        hess_f(x, y, *constants) -> (∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²)
+
+    as static methods, with `constants()` the numbers they take after x and y (by default the parameters, in
+    declaration order), and `critical_guesses`.
     """
 
     id: ClassVar[str]
@@ -54,6 +65,9 @@ class Surface:
     default_view: ClassVar[tuple[float, float, float, float]]
     default_start: ClassVar[tuple[float, float]]
     contour: ClassVar[str] = "linear"
+    f: ClassVar[Callable[..., Any]]
+    grad_f: ClassVar[Callable[..., tuple]]
+    hess_f: ClassVar[Callable[..., tuple]]
 
     def __init__(self, **params: object) -> None:
         self.settings = resolve(self.params, params, f"surface {self.id!r}")
@@ -65,15 +79,23 @@ class Surface:
         args = ", ".join(f"{k}={v!r}" for k, v in self.settings.items())
         return f"{type(self).__name__}({args})"
 
-    # -- the function -------------------------------------------------------------------------------------
+    def constants(self) -> tuple[float, ...]:
+        """What f, grad_f and hess_f take after x and y."""
+        return tuple(float(self.settings[p.name]) for p in self.params)
+
+    # -- the function over points shaped (..., 2) ----------------------------------------------------------
     def value(self, points: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        points = np.asarray(points, dtype=float)
+        return np.asarray(self.f(points[..., 0], points[..., 1], *self.constants()), dtype=float)
 
     def gradient(self, points: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        points = np.asarray(points, dtype=float)
+        gx, gy = self.grad_f(points[..., 0], points[..., 1], *self.constants())
+        return pair(gx, gy)
 
     def hessian(self, points: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        points = np.asarray(points, dtype=float)
+        return matrix(*self.hess_f(points[..., 0], points[..., 1], *self.constants()), shape=points.shape[:-1])
 
     # -- geometry -----------------------------------------------------------------------------------------
     def view(self) -> tuple[float, float, float, float]:

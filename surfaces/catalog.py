@@ -7,7 +7,10 @@ import math
 import numpy as np
 
 from declarations import CHOICE, Param
-from surfaces.base import Surface, matrix, pair
+from elementwise import cos, exp, sin
+from surfaces.base import Surface
+
+TAU = 2.0 * math.pi
 
 
 class Ellipse(Surface):
@@ -35,17 +38,20 @@ class Ellipse(Surface):
         self.hxy = c * s * (1.0 - self.kappa)
         self.hyy = s * s + self.kappa * c * c
 
-    def value(self, points):
-        x, y = points[..., 0], points[..., 1]
-        return 0.5 * (self.hxx * x * x + 2.0 * self.hxy * x * y + self.hyy * y * y)
+    def constants(self):
+        return (self.hxx, self.hxy, self.hyy)
 
-    def gradient(self, points):
-        x, y = points[..., 0], points[..., 1]
-        return pair(self.hxx * x + self.hxy * y, self.hxy * x + self.hyy * y)
+    @staticmethod
+    def f(x, y, hxx, hxy, hyy):
+        return 0.5 * (hxx * x * x + 2.0 * hxy * x * y + hyy * y * y)
 
-    def hessian(self, points):
-        shape = np.shape(points)[:-1]
-        return matrix(np.full(shape, self.hxx), np.full(shape, self.hxy), np.full(shape, self.hyy))
+    @staticmethod
+    def grad_f(x, y, hxx, hxy, hyy):
+        return hxx * x + hxy * y, hxy * x + hyy * y
+
+    @staticmethod
+    def hess_f(x, y, hxx, hxy, hyy):
+        return hxx, hxy, hyy
 
     def critical_guesses(self):
         return [(0.0, 0.0)]
@@ -66,25 +72,27 @@ class Saddle(Surface):
     default_view = (-2.0, 2.0, -2.0, 2.0)
     default_start = (1.5, 0.01)
 
-    def value(self, points):
-        x, y = points[..., 0], points[..., 1]
-        if self.variant == "classic":
+    def constants(self):
+        return (1.0 if self.variant == "classic" else 0.0,)
+
+    @staticmethod
+    def f(x, y, classic):
+        if classic:
             return x * x - y * y
         w = y * y - 1.0
         return x * x + w * w
 
-    def gradient(self, points):
-        x, y = points[..., 0], points[..., 1]
-        if self.variant == "classic":
-            return pair(2.0 * x, -2.0 * y)
-        return pair(2.0 * x, 4.0 * y * (y * y - 1.0))
+    @staticmethod
+    def grad_f(x, y, classic):
+        if classic:
+            return 2.0 * x, -2.0 * y
+        return 2.0 * x, 4.0 * y * (y * y - 1.0)
 
-    def hessian(self, points):
-        x, y = points[..., 0], points[..., 1]
-        zero = np.zeros_like(x)
-        if self.variant == "classic":
-            return matrix(zero + 2.0, zero, zero - 2.0)
-        return matrix(zero + 2.0, zero, 12.0 * y * y - 4.0)
+    @staticmethod
+    def hess_f(x, y, classic):
+        if classic:
+            return 2.0, 0.0, -2.0
+        return 2.0, 0.0, 12.0 * y * y - 4.0
 
     def critical_guesses(self):
         if self.variant == "classic":
@@ -113,23 +121,23 @@ class Crescent(Surface):
     default_start = (0.5, 0.8)
     contour = "log"  # the valley floor lies decades below the walls; linear levels would hide the ring
 
-    def value(self, points):
-        x, y = points[..., 0], points[..., 1]
+    @staticmethod
+    def f(x, y, wall, height, decay):
         ring = x * x + y * y - 1.0
-        return self.wall * ring * ring + self.height * np.exp(self.decay * (y - 1.0))
+        return wall * ring * ring + height * exp(decay * (y - 1.0))
 
-    def gradient(self, points):
-        x, y = points[..., 0], points[..., 1]
+    @staticmethod
+    def grad_f(x, y, wall, height, decay):
         ring = x * x + y * y - 1.0
-        tilt = self.height * self.decay * np.exp(self.decay * (y - 1.0))
-        return pair(4.0 * self.wall * ring * x, 4.0 * self.wall * ring * y + tilt)
+        tilt = height * decay * exp(decay * (y - 1.0))
+        return 4.0 * wall * ring * x, 4.0 * wall * ring * y + tilt
 
-    def hessian(self, points):
-        x, y = points[..., 0], points[..., 1]
+    @staticmethod
+    def hess_f(x, y, wall, height, decay):
         ring = x * x + y * y - 1.0
-        curve = self.height * self.decay * self.decay * np.exp(self.decay * (y - 1.0))
-        w4 = 4.0 * self.wall
-        return matrix(w4 * (ring + 2.0 * x * x), 2.0 * w4 * x * y, w4 * (ring + 2.0 * y * y) + curve)
+        curve = height * decay * decay * exp(decay * (y - 1.0))
+        w4 = 4.0 * wall
+        return w4 * (ring + 2.0 * x * x), 2.0 * w4 * x * y, w4 * (ring + 2.0 * y * y) + curve
 
     def critical_guesses(self):
         return [(0.0, 0.95), (0.0, 0.0), (0.0, -1.01)]
@@ -152,19 +160,19 @@ class Rosenbrock(Surface):
         a = self.a
         return (min(-2.0, a - 1.0), max(2.0, a + 1.0), min(-1.0, a * a - 1.0), max(3.0, a * a + 1.0))
 
-    def value(self, points):
-        x, y = points[..., 0], points[..., 1]
-        r = y - x * x
-        return (self.a - x) ** 2 + self.b * r * r
+    @staticmethod
+    def f(x, y, a, b):
+        d, r = a - x, y - x * x
+        return d * d + b * r * r
 
-    def gradient(self, points):
-        x, y = points[..., 0], points[..., 1]
+    @staticmethod
+    def grad_f(x, y, a, b):
         r = y - x * x
-        return pair(-2.0 * (self.a - x) - 4.0 * self.b * x * r, 2.0 * self.b * r)
+        return -2.0 * (a - x) - 4.0 * b * x * r, 2.0 * b * r
 
-    def hessian(self, points):
-        x, y = points[..., 0], points[..., 1]
-        return matrix(2.0 - 4.0 * self.b * (y - 3.0 * x * x), -4.0 * self.b * x, 2.0 * self.b + 0.0 * x)
+    @staticmethod
+    def hess_f(x, y, a, b):
+        return 2.0 - 4.0 * b * (y - 3.0 * x * x), -4.0 * b * x, 2.0 * b
 
     def critical_guesses(self):
         return [(self.a, self.a * self.a)]
@@ -179,19 +187,19 @@ class Himmelblau(Surface):
     default_start = (0.0, 0.0)
     contour = "log"
 
-    def value(self, points):
-        x, y = points[..., 0], points[..., 1]
+    @staticmethod
+    def f(x, y):
         p, q = x * x + y - 11.0, x + y * y - 7.0
         return p * p + q * q
 
-    def gradient(self, points):
-        x, y = points[..., 0], points[..., 1]
+    @staticmethod
+    def grad_f(x, y):
         p, q = x * x + y - 11.0, x + y * y - 7.0
-        return pair(4.0 * x * p + 2.0 * q, 2.0 * p + 4.0 * y * q)
+        return 4.0 * x * p + 2.0 * q, 2.0 * p + 4.0 * y * q
 
-    def hessian(self, points):
-        x, y = points[..., 0], points[..., 1]
-        return matrix(12.0 * x * x + 4.0 * y - 42.0, 4.0 * (x + y), 4.0 * x + 12.0 * y * y - 26.0)
+    @staticmethod
+    def hess_f(x, y):
+        return 12.0 * x * x + 4.0 * y - 42.0, 4.0 * (x + y), 4.0 * x + 12.0 * y * y - 26.0
 
     def critical_guesses(self):
         return [
@@ -209,32 +217,36 @@ class Beale(Surface):
     default_view = (-4.5, 4.5, -4.5, 4.5)
     default_start = (1.0, 1.5)
     contour = "log"
-    _C = (1.5, 2.25, 2.625)
 
-    def _terms(self, points):
-        x, y = points[..., 0], points[..., 1]
-        for k, c in enumerate(self._C, start=1):
-            yk = y**k
-            # term, d/dx, d/dy, d²/dx², d²/dxdy, d²/dy²
-            yield c - x + x * yk, yk - 1.0, k * x * y ** (k - 1), k * y ** (k - 1), k * (k - 1) * x * y ** max(k - 2, 0)
+    # With t_k = c_k − x + x·y^k for c = (1.5, 2.25, 2.625), f = Σ t_k². Powers are written as products, which
+    # are exact IEEE operations on arrays and in compiled code alike.
+    @staticmethod
+    def f(x, y):
+        y2 = y * y
+        t1, t2, t3 = 1.5 - x + x * y, 2.25 - x + x * y2, 2.625 - x + x * (y2 * y)
+        return t1 * t1 + t2 * t2 + t3 * t3
 
-    def value(self, points):
-        return sum(t * t for t, *_ in self._terms(points))
+    @staticmethod
+    def grad_f(x, y):
+        y2 = y * y
+        y3 = y2 * y
+        t1, t2, t3 = 1.5 - x + x * y, 2.25 - x + x * y2, 2.625 - x + x * y3
+        gx = 2.0 * t1 * (y - 1.0) + 2.0 * t2 * (y2 - 1.0) + 2.0 * t3 * (y3 - 1.0)
+        gy = 2.0 * t1 * x + 2.0 * t2 * (2.0 * x * y) + 2.0 * t3 * (3.0 * x * y2)
+        return gx, gy
 
-    def gradient(self, points):
-        gx = gy = 0.0
-        for t, dx, dy, _, _ in self._terms(points):
-            gx = gx + 2.0 * t * dx
-            gy = gy + 2.0 * t * dy
-        return pair(gx, gy)
-
-    def hessian(self, points):
-        hxx = hxy = hyy = 0.0
-        for t, dx, dy, dxy, dyy in self._terms(points):
-            hxx = hxx + 2.0 * dx * dx
-            hxy = hxy + 2.0 * (dx * dy + t * dxy)
-            hyy = hyy + 2.0 * (dy * dy + t * dyy)
-        return matrix(hxx, hxy, hyy)
+    @staticmethod
+    def hess_f(x, y):
+        y2 = y * y
+        y3 = y2 * y
+        t1, t2, t3 = 1.5 - x + x * y, 2.25 - x + x * y2, 2.625 - x + x * y3
+        # ∂t_k/∂x = y^k − 1, ∂t_k/∂y = k·x·y^(k−1), ∂²t_k/∂x∂y = k·y^(k−1), ∂²t_k/∂y² = k(k−1)·x·y^(k−2)
+        dx1, dx2, dx3 = y - 1.0, y2 - 1.0, y3 - 1.0
+        dy1, dy2, dy3 = x, 2.0 * x * y, 3.0 * x * y2
+        hxx = 2.0 * dx1 * dx1 + 2.0 * dx2 * dx2 + 2.0 * dx3 * dx3
+        hxy = 2.0 * (dx1 * dy1 + t1) + 2.0 * (dx2 * dy2 + t2 * (2.0 * y)) + 2.0 * (dx3 * dy3 + t3 * (3.0 * y2))
+        hyy = 2.0 * (dy1 * dy1) + 2.0 * (dy2 * dy2 + t2 * (2.0 * x)) + 2.0 * (dy3 * dy3 + t3 * (6.0 * x * y))
+        return hxx, hxy, hyy
 
     def critical_guesses(self):
         return [(3.0, 0.5)]
@@ -248,21 +260,20 @@ class Rastrigin(Surface):
     params = (Param("A", 10.0, 0.0, 50.0, help="depth of the ripples; A = 0 leaves a plain bowl"),)
     default_view = (-3.0, 3.0, -3.0, 3.0)
     default_start = (2.5, 2.2)
-    _TAU = 2.0 * math.pi
 
-    def value(self, points):
-        x, y = points[..., 0], points[..., 1]
-        return 2.0 * self.A + x * x + y * y - self.A * (np.cos(self._TAU * x) + np.cos(self._TAU * y))
+    @staticmethod
+    def f(x, y, A):
+        return 2.0 * A + x * x + y * y - A * (cos(TAU * x) + cos(TAU * y))
 
-    def gradient(self, points):
-        x, y = points[..., 0], points[..., 1]
-        k = self.A * self._TAU
-        return pair(2.0 * x + k * np.sin(self._TAU * x), 2.0 * y + k * np.sin(self._TAU * y))
+    @staticmethod
+    def grad_f(x, y, A):
+        k = A * TAU
+        return 2.0 * x + k * sin(TAU * x), 2.0 * y + k * sin(TAU * y)
 
-    def hessian(self, points):
-        x, y = points[..., 0], points[..., 1]
-        k = self.A * self._TAU * self._TAU
-        return matrix(2.0 + k * np.cos(self._TAU * x), 0.0 * x, 2.0 + k * np.cos(self._TAU * y))
+    @staticmethod
+    def hess_f(x, y, A):
+        k = A * TAU * TAU
+        return 2.0 + k * cos(TAU * x), 0.0, 2.0 + k * cos(TAU * y)
 
     def critical_guesses(self):
         if self.A == 0.0:
@@ -283,22 +294,21 @@ class Plateau(Surface):
     default_view = (-5.0, 5.0, -5.0, 5.0)
     default_start = (3.5, 3.0)
 
-    def _bell(self, points):
-        x, y = points[..., 0], points[..., 1]
-        return x, y, np.exp(-(x * x + y * y) / (2.0 * self.width**2))
+    @staticmethod
+    def f(x, y, width):
+        return 1.0 - exp(-(x * x + y * y) / (2.0 * (width * width)))
 
-    def value(self, points):
-        return 1.0 - self._bell(points)[2]
+    @staticmethod
+    def grad_f(x, y, width):
+        s2 = width * width
+        bell = exp(-(x * x + y * y) / (2.0 * s2))
+        return x / s2 * bell, y / s2 * bell
 
-    def gradient(self, points):
-        x, y, bell = self._bell(points)
-        s2 = self.width**2
-        return pair(x / s2 * bell, y / s2 * bell)
-
-    def hessian(self, points):
-        x, y, bell = self._bell(points)
-        s2 = self.width**2
-        return matrix((1.0 - x * x / s2) * bell / s2, -x * y / (s2 * s2) * bell, (1.0 - y * y / s2) * bell / s2)
+    @staticmethod
+    def hess_f(x, y, width):
+        s2 = width * width
+        bell = exp(-(x * x + y * y) / (2.0 * s2))
+        return (1.0 - x * x / s2) * bell / s2, -x * y / (s2 * s2) * bell, (1.0 - y * y / s2) * bell / s2
 
     def critical_guesses(self):
         return [(0.0, 0.0)]
@@ -316,18 +326,18 @@ class DoubleWell(Surface):
     default_view = (-2.0, 2.0, -2.0, 2.0)
     default_start = (1.8, 1.5)
 
-    def value(self, points):
-        x, y = points[..., 0], points[..., 1]
+    @staticmethod
+    def f(x, y, tilt):
         w = x * x - 1.0
-        return w * w + self.tilt * x + y * y
+        return w * w + tilt * x + y * y
 
-    def gradient(self, points):
-        x, y = points[..., 0], points[..., 1]
-        return pair(4.0 * x * (x * x - 1.0) + self.tilt, 2.0 * y)
+    @staticmethod
+    def grad_f(x, y, tilt):
+        return 4.0 * x * (x * x - 1.0) + tilt, 2.0 * y
 
-    def hessian(self, points):
-        x = points[..., 0]
-        return matrix(12.0 * x * x - 4.0, 0.0 * x, 2.0 + 0.0 * x)
+    @staticmethod
+    def hess_f(x, y, tilt):
+        return 12.0 * x * x - 4.0, 0.0, 2.0
 
     def critical_guesses(self):
         roots = np.roots([4.0, 0.0, -4.0, self.tilt])
