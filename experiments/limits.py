@@ -9,7 +9,8 @@ MAX_LABEL_LENGTH = 40
 MAX_WARNINGS = 20  # a hostile link cannot flood the page with messages
 START_LIMIT = 1_000.0  # |x|, |y| of a start point
 DIVERGENCE_RADIUS = 1e6  # a run whose |x| or |y| passes this has diverged
-# Steps × the work of a step summed over the groups a link's runs form (an ordinary group costs 1, L-BFGS its
-# history_size). 12 different optimizers × 100,000 steps fit; so does L-BFGS with its full history for 12,000
-# steps. Either takes up to about 20 s on the 2-core reference machine.
-MAX_WORK = 1_200_000
+# Steps × the work of a step summed over a link's runs (a plain optimizer costs 1, L-BFGS 1 + history_size // 10).
+# 12 optimizers × 100,000 steps fit, and so does L-BFGS with its full history for 100,000 steps beside a few
+# others. On the compiled engine the heaviest such link takes about half a second on the 2-core reference
+# machine (bench/README.md); on the NumPy fallback, about half a minute.
+MAX_WORK = 1_600_000

@@ -522,14 +522,19 @@ def test_a_link_is_limited_in_work_not_only_in_steps():
                                                         "adamw", "nadam", "radam", "adamax", "lamb", "adadelta"))
     experiment, warnings = parse(f"surface=ellipse&steps=100000&{many}")
     assert experiment.steps == 100_000 and warnings == []  # twelve different optimizers fit
+    # L-BFGS with its full history for 100,000 steps fits, beside other runs.
     experiment, warnings = parse("surface=ellipse&steps=100000&opt=lbfgs(lr=1.0)&opt=adagrad(lr=0.1)")
-    assert work_per_step(list(experiment.runs)) == 101  # L-BFGS's 100-pair history, plus one
-    assert experiment.steps == MAX_WORK // 101
+    assert work_per_step(list(experiment.runs)) == 12  # L-BFGS's 100-pair history costs 11, plus one
+    assert experiment.steps == 100_000 and warnings == []
+    heavy = "&".join(f"opt=lbfgs(lr={lr})" for lr in (0.1, 0.2, 0.3))
+    experiment, warnings = parse(f"surface=ellipse&steps=100000&{heavy}")
+    assert work_per_step(list(experiment.runs)) == 33
+    assert experiment.steps == MAX_WORK // 33
     assert warnings == [f"steps=100000 is too much work for these runs (a link may ask for {MAX_WORK:,} run-steps, "
-                        f"and an L-BFGS step counts as history_size of them); using steps={MAX_WORK // 101}"]
-    # Runs that batch together cost one group.
+                        f"and an L-BFGS step counts as 1 + history_size/10 of them); using steps={MAX_WORK // 33}"]
+    # Every run counts, batched or not.
     sweep = "&".join(f"opt=lbfgs(lr={lr},history_size=10)" for lr in (0.1, 0.5, 1.0))
-    assert work_per_step(list(parse(sweep)[0].runs)) == 10
+    assert work_per_step(list(parse(sweep)[0].runs)) == 6
 
 
 def test_a_zoom_must_show_some_of_the_surface():
