@@ -1,10 +1,9 @@
-"""Command line: run a shared link and write its tidy table, its arrays or an interactive page.
+"""Command line of the engine: run a shared link and write its tidy table or its arrays.
 
-    python -m experiments "<share link or query string>" [--csv out.csv] [--json out.json] [--html out.html]
-
-The HTML page plays the runs on the landscape with plotly.js inlined, so it opens offline (slides, an LMS).
+    python -m experiments "<share link or query string>" [--csv out.csv] [--json out.json]
 
 A link with problems prints them on stderr and exits with code 2 (the web page would repair and warn instead).
+The interactive HTML page of a link is the UI's to write: python -m ui "<link>" --html out.html.
 """
 
 from __future__ import annotations
@@ -16,21 +15,20 @@ import orjson
 
 from experiments.export import result_to_dict, summary_lines
 from experiments.runner import run
-from experiments.url import parse, parse_view
+from experiments.url import parse
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__.split("\n\n")[0])
+def parser_for(prog: str, description: str) -> argparse.ArgumentParser:
+    """The options every command line of the project takes: a link, and the engine's outputs."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("link", help="a Descent Lab link or its query string, e.g. 'surface=saddle&opt=gd(lr=0.1)'")
     parser.add_argument("--csv", metavar="PATH", help="write the tidy table (run, optimizer, step, x, y, loss, …)")
     parser.add_argument("--json", metavar="PATH", help="write every run's arrays as JSON")
-    parser.add_argument("--html", metavar="PATH",
-                        help="write a self-contained interactive page (contour and curves with a play button) "
-                             "that works offline")
-    parser.add_argument("--title", metavar="TEXT",
-                        help="the page's title (default: the lesson's title for a lesson link, else the surface's)")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def execute(args: argparse.Namespace, write_more=None) -> int:
+    """Run the link and write what was asked for; `write_more(args, result)` adds a caller's own outputs."""
     experiment, warnings = parse(args.link)
     if warnings:
         print("error: the link has problems:", file=sys.stderr)
@@ -44,22 +42,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             with open(args.json, "wb") as handle:
                 handle.write(orjson.dumps(result_to_dict(result)))
-        if args.html:
-            from experiments.lessons import LESSONS
-            from ui.standalone import resolve_lang, standalone_html  # plotly and the figures only when asked for
-
-            view = parse_view(args.link)[0]
-            lang = resolve_lang(view.lang)
-            lesson = LESSONS.get(view.lesson)
-            title = args.title or (lesson.title[lang] if lesson else None)
-            page = standalone_html(result, title=title, lang=lang, caption=lesson.caption[lang] if lesson else "")
-            with open(args.html, "w", encoding="utf-8") as handle:
-                handle.write(page)
+        if write_more is not None:
+            write_more(args, result)
     except OSError as error:
         print(f"error: cannot write output: {error}", file=sys.stderr)
         return 2
     print("\n".join(summary_lines(result)))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = parser_for("python -m experiments", __doc__.split("\n\n")[0])
+    parser.add_argument("--html", metavar="PATH", help=argparse.SUPPRESS)  # the UI's now: say where it went
+    args = parser.parse_args(argv)
+    if args.html:
+        print(f'error: the HTML page is written by the UI: python -m ui "<link>" --html {args.html}', file=sys.stderr)
+        return 2
+    return execute(args)
 
 
 if __name__ == "__main__":

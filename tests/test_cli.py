@@ -1,5 +1,5 @@
-"""`python -m experiments`: run a link, write CSV, JSON and HTML, and fail cleanly (exit 2, no traceback) on bad
-input."""
+"""`python -m experiments` and `python -m ui`: run a link, write CSV, JSON and (the UI) HTML, and fail cleanly
+(exit 2, no traceback) on bad input."""
 
 from __future__ import annotations
 
@@ -21,9 +21,13 @@ LINK = ("https://descent.lab/?surface=rosenbrock&a=1&b=100&start=-1.5,2&steps=50
         "&opt=adam(lr=0.01,beta1=0.9)&opt=gd(lr=0.1)&opt=sgd(lr=0.001,noise=0.5,label=noisy)&step=12&lang=zh#plot")
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "experiments", *args], cwd=ROOT, capture_output=True, text=True,
+def cli(*args: str, module: str = "experiments") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
+
+
+def ui_cli(*args: str) -> subprocess.CompletedProcess:
+    return cli(*args, module="ui")
 
 
 def test_valid_link_writes_csv_json_and_a_summary(tmp_path):
@@ -84,7 +88,8 @@ def test_a_link_with_problems_exits_2_with_a_message(tmp_path, link, expected):
 @pytest.mark.parametrize("option", ["--csv", "--json", "--html"])
 @pytest.mark.parametrize("target", ["missing-directory/out", "."])
 def test_unwritable_output_exits_2_without_traceback(tmp_path, option, target):
-    done = cli("surface=saddle&steps=5&opt=gd(lr=0.1)", option, str(tmp_path / target))
+    done = (ui_cli if option == "--html" else cli)("surface=saddle&steps=5&opt=gd(lr=0.1)", option,
+                                                   str(tmp_path / target))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "cannot write" in done.stderr
@@ -101,7 +106,7 @@ def test_a_start_where_the_loss_overflows_is_refused_clearly(tmp_path):
 
 def test_html_writes_a_self_contained_page_of_the_link(tmp_path):
     page = tmp_path / "lesson.html"
-    done = cli(LINK, "--html", str(page), "--title", "Adam & friends")
+    done = ui_cli(LINK, "--html", str(page), "--title", "Adam & friends")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert len(done.stdout.strip().splitlines()) == 3  # the summary, as without --html
@@ -117,7 +122,7 @@ def test_html_writes_a_self_contained_page_of_the_link(tmp_path):
 
 
 def test_html_alone_without_a_title_uses_the_surface(tmp_path):
-    done = cli("surface=saddle&steps=20&opt=gd(lr=0.1)", "--html", str(tmp_path / "saddle.html"))
+    done = ui_cli("surface=saddle&steps=20&opt=gd(lr=0.1)", "--html", str(tmp_path / "saddle.html"))
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "saddle.html").read_text(encoding="utf-8")
     assert "<title>Descent Lab: Saddle</title>" in text and '<html lang="en">' in text
@@ -128,7 +133,24 @@ def test_html_of_a_lesson_link_takes_the_lessons_title_in_the_links_language(tmp
     from experiments.lessons import LESSONS, lesson_link
 
     lesson = LESSONS["zigzag"]
-    done = cli(lesson_link(lesson) + "&lang=zh-TW", "--html", str(tmp_path / "zigzag.html"))
+    done = ui_cli(lesson_link(lesson) + "&lang=zh-TW", "--html", str(tmp_path / "zigzag.html"))
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "zigzag.html").read_text(encoding="utf-8")
     assert f"<title>{html.escape(lesson.title['zh-TW'])}</title>" in text and '<html lang="zh-TW">' in text
+
+
+def test_the_engine_command_line_points_to_the_ui_for_html(tmp_path):
+    done = cli("surface=saddle&steps=5&opt=gd(lr=0.1)", "--html", str(tmp_path / "page.html"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "python -m ui" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_engine_never_imports_the_ui():
+    # The engine runs in a notebook or a CLI without dash or plotly; its command line included.
+    probe = ("import sys, runpy; sys.argv = ['x', 'surface=saddle&steps=5&opt=gd(lr=0.1)'];\n"
+             "try:\n    runpy.run_module('experiments', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('ui', 'dash', 'plotly')))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
