@@ -14,3 +14,6 @@ def post_worker_init(worker):
     from app import compile_in_background
 
     compile_in_background()
+# Threads let a worker answer a student's small edit while another thread waits on a heavy link: the compiled
+# engine releases the GIL while it steps.
+threads = 4

@@ -41,8 +41,9 @@ OURS = ("optimizers", "surfaces", "experiments")  # plain functions from these a
 NUMPY_SECONDS_PER_STEP = 5e-6
 WORTH_COMPILING = 0.5
 
-_lock = threading.RLock()
-_state: dict = {"numba": None, "problem": None, "background": None}
+_lock = threading.RLock()  # guards the bookkeeping below
+_compiler = threading.Lock()  # held while a kernel compiles
+_state: dict = {"numba": None, "problem": None, "background": None, "waiting": 0}
 _kernels: dict[tuple, object] = {}  # (rule, surface functions) -> compiled dispatcher
 _ready: set[tuple] = set()  # kernels compiled or loaded in this process
 _failed: dict[tuple, str] = {}
@@ -160,32 +161,41 @@ def _build(optimizer, surface):
     return numba.njit(cache=True, error_model="numpy", nogil=True)(copy)
 
 
-def _prepare(optimizer, surface, *, compile_now: bool):
-    """The kernel for this pair if it is ready, or once compiled when `compile_now`; else None."""
+def _prepare(optimizer, surface, *, compile_now: bool, urgent: bool = True):
+    """The kernel for this pair if it is ready, or once compiled when `compile_now`; else None. An `urgent`
+    compile (a request waits for it) goes before the background thread's next one."""
     key = _key(optimizer, surface)
     if key in _ready:
         return _kernels[key]
     if not compile_now or key in _failed or not available():
         return None
-    with _lock:
-        if key in _ready:
-            return _kernels[key]
-        if key in _failed:
-            return None
-        try:
-            began = time.perf_counter()
-            kernel = _kernels.get(key) or _build(optimizer, surface)
-            _kernels[key] = kernel
-            _warm(kernel, optimizer, surface)
-            _ready.add(key)
-            log.info("kernel %s on %s ready in %.2f s", optimizer.update.__name__, type(surface).__name__,
-                     time.perf_counter() - began)
-            return kernel
-        except Exception as error:
-            _failed[key] = f"{type(error).__name__}: {error}"
-            log.warning("compiling %s on %s failed (%s); it runs on NumPy", optimizer.update.__name__,
-                        type(surface).__name__, _failed[key].splitlines()[0])
-            return None
+    if urgent:
+        with _lock:
+            _state["waiting"] += 1
+    try:
+        with _compiler:  # numba compiles one function at a time anyway
+            if key in _ready:
+                return _kernels[key]
+            if key in _failed:
+                return None
+            try:
+                began = time.perf_counter()
+                kernel = _kernels.get(key) or _build(optimizer, surface)
+                _kernels[key] = kernel
+                _warm(kernel, optimizer, surface)
+                _ready.add(key)
+                log.info("kernel %s on %s ready in %.2f s", optimizer.update.__name__, type(surface).__name__,
+                         time.perf_counter() - began)
+                return kernel
+            except Exception as error:
+                _failed[key] = f"{type(error).__name__}: {error}"
+                log.warning("compiling %s on %s failed (%s); it runs on NumPy", optimizer.update.__name__,
+                            type(surface).__name__, _failed[key].splitlines()[0])
+                return None
+    finally:
+        if urgent:
+            with _lock:
+                _state["waiting"] -= 1
 
 
 def _warm(kernel, optimizer, surface) -> None:
@@ -285,8 +295,10 @@ def _background(work: queue.Queue) -> None:
         return
     while True:
         optimizer, surface = work.get()
+        while _state["waiting"]:  # a request is waiting for a compile of its own: let it go first
+            time.sleep(0.005)
         if not ready(optimizer, surface):
-            _prepare(optimizer, surface, compile_now=True)
+            _prepare(optimizer, surface, compile_now=True, urgent=False)
 
 
 def pairs_of(experiments) -> list[tuple]:

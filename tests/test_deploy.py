@@ -49,3 +49,57 @@ def test_the_app_works_end_to_end_under_gunicorn_with_two_workers(gunicorn_url, 
     assert len(paths) == len(result.runs) == 5
     for path, rr in zip(paths, result.runs, strict=True):
         assert as_float32(path["x"]).tolist() == rr.points[:, 0].astype("float32").tolist()
+
+
+RUN_CALLBACK = {
+    "output": "..contour.figure...curves.figure...results.children...status.children...drawn.data...playback.data..",
+    "outputs": [{"id": name, "property": prop} for name, prop in (
+        ("contour", "figure"), ("curves", "figure"), ("results", "children"), ("status", "children"),
+        ("drawn", "data"), ("playback", "data"))],
+    "changedPropIds": ["query.data"],
+    "state": [{"id": "drawn", "property": "data", "value": None},
+              {"id": "view", "property": "data", "value": {"lang": "en"}}],
+}
+
+
+def _run_callback(base: str, query: str) -> dict:
+    import json
+
+    body = {**RUN_CALLBACK, "inputs": [{"id": "query", "property": "data", "value": query}]}
+    request = urllib.request.Request(base + "_dash-update-component", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=120) as response:
+        assert response.status == 200
+        return json.loads(response.read())
+
+
+def test_a_heavy_link_does_not_hold_up_a_small_one_in_the_same_worker():
+    """One worker: while it steps the heaviest kind of link, a student's small edit is still answered first
+    (gunicorn.conf.py gives each worker threads, and the compiled engine releases the GIL while it steps)."""
+    import threading
+    import time
+
+    from experiments.url import parse, to_query
+
+    port = _free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    base = f"http://127.0.0.1:{port}/"
+    heavy = to_query(parse("surface=crescent&steps=100000&" + "&".join(
+        f"opt=nadam(lr={0.0001 * (k + 1)!r})" for k in range(12)))[0])
+    small = to_query(parse("surface=saddle&steps=50&opt=gd(lr=0.05)")[0])
+    finished = []
+
+    def ask_for_the_heavy_link(server):
+        _run_callback(server, heavy)
+        finished.append("heavy")
+
+    for server in serve([str(gunicorn), "app:server", "-w", "1", "-b", f"127.0.0.1:{port}"], base):
+        _run_callback(server, heavy.replace("0.0001)", "0.00011)"))  # compiles or loads the kernel first
+        slow = threading.Thread(target=ask_for_the_heavy_link, args=(server,))
+        slow.start()
+        time.sleep(0.05)
+        answer = _run_callback(server, small)
+        finished.append("small")
+        slow.join()
+        assert finished == ["small", "heavy"]
+        assert "contour" in answer["response"]
