@@ -528,6 +528,36 @@
     return Number((Math.round(value / unit) * unit).toPrecision(12));
   }
 
+  /* While a result takes longer than BUSY_AFTER ms, cover the plots with "computing… 1.2 s" instead of showing
+   * the stale result. The run callback's requests are counted as they go out and come back. */
+  var BUSY_AFTER = 300;
+  player.computing = 0;
+  player.busySince = null;
+  var sendRequest = window.fetch;
+  window.fetch = function (resource, init) {
+    var body = init && typeof init.body === "string" ? init.body : "";
+    if (body.indexOf('"output":"..contour.figure.') < 0) return sendRequest.apply(this, arguments);
+    player.computing += 1;
+    if (player.busySince === null) player.busySince = performance.now();
+    return sendRequest.apply(this, arguments).finally(function () {
+      player.computing -= 1;
+      if (!player.computing) player.busySince = null;
+      showBusy();
+    });
+  };
+  function showBusy() {
+    var cover = document.getElementById("computing");
+    if (!cover) return;
+    var elapsed = player.busySince === null ? 0 : performance.now() - player.busySince;
+    if (elapsed < BUSY_AFTER) {
+      if (!cover.hidden) cover.hidden = true;
+      return;
+    }
+    cover.textContent = (cover.dataset.text || "computing… {seconds} s").replace("{seconds}", (elapsed / 1000).toFixed(1));
+    cover.hidden = false;
+  }
+  window.setInterval(showBusy, 100);
+
   lab.syncLr = function (sliderValue, fieldValue) {
     var context = window.dash_clientside.callback_context;
     var fromSlider = context.triggered.some(function (t) { return t.prop_id.indexOf("lr-slider") >= 0; });

@@ -354,20 +354,39 @@ def test_the_modebar_downloads_png_and_svg(live_server, page):
     assert not any("share" in (t or "").lower() for t in titles)  # nothing uploads anywhere
 
 
-def test_long_work_shows_a_busy_indicator_and_the_page_stays_responsive(live_server, page):
+def test_long_work_shows_computing_with_elapsed_time_instead_of_the_stale_result(live_server, page):
     open_app(page, live_server, "surface=ellipse&steps=100&opt=gd(lr=0.01)")
     previous = current_query(page)
-    many = "&".join(f"opt={name}(lr=0.001)" for name in ("adam", "rmsprop", "adagrad", "nadam", "lamb", "radam"))
-    page.evaluate(f"window.history.replaceState(null, '', '?surface=ellipse&steps=100000&seed=7&{many}')")
-    page.reload()
-    page.wait_for_selector("#busy .dash-spinner, #busy [class*=spinner], [data-dash-is-loading=true]",
-                           timeout=20_000)
-    # While the server works, the page still answers.
-    assert page.evaluate("1 + 1") == 2
-    query = wait_for_result(page, previous, timeout=120_000)
-    assert "steps=100000" in query
-    assert "100,000 steps" in page.locator("#status").inner_text()
-    assert page.locator("[data-dash-is-loading=true]").count() == 0
+    held = []  # the run callback's request, held back as a long job's answer would be
+
+    page.route("**/_dash-update-component*", lambda route: held.append(route) if "..contour.figure." in
+               (route.request.post_data or "") else route.continue_())
+    type_into(run_field(page, 0, "lr"), "0.02")
+    cover = page.locator("#computing")
+    cover.wait_for(state="visible", timeout=10_000)
+    assert re.fullmatch(r"computing… \d\.\d s", cover.inner_text())
+    page.wait_for_timeout(1000)
+    seconds = float(re.search(r"\d\.\d", cover.inner_text()).group())
+    assert seconds >= 1.0  # it counts up while the page waits
+    box, plots = cover.bounding_box(), page.locator(".plots").bounding_box()
+    assert box == plots  # the stale plots are covered, not shown as if current
+    assert page.evaluate("1 + 1") == 2  # the page still answers
+    assert len(held) == 1
+    held[0].continue_()
+    query = wait_for_result(page, previous, timeout=30_000)
+    assert "gd(lr=0.02)" in query
+    cover.wait_for(state="hidden", timeout=5_000)
+
+
+def test_a_quick_result_never_flashes_the_computing_cover(live_server, page):
+    open_app(page, live_server, "surface=ellipse&steps=100&opt=gd(lr=0.01)")
+    page.evaluate("""() => { window.coverSeen = false;
+        new MutationObserver(() => { if (!document.getElementById('computing').hidden) window.coverSeen = true; })
+            .observe(document.getElementById('computing'), {attributes: true}); }""")
+    previous = current_query(page)
+    type_into(run_field(page, 0, "lr"), "0.02")
+    wait_for_result(page, previous)
+    assert page.evaluate("window.coverSeen") is False
 
 
 def test_a_damaged_link_opens_with_messages(live_server, page):

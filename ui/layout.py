@@ -106,6 +106,9 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                 dcc.Graph(id="contour", config=config, className="graph contour", figure=empty),
                 html.Div(dcc.Graph(id="curves", config=config, className="graph curves", figure=empty),
                          id="curves-box", className="curves-box", hidden="curves-box" in hidden),
+                # Shown over the plots by the player while a result takes long, in place of the stale one.
+                html.Div(id="computing", className="computing", hidden=True, role="status",
+                         **{"data-text": t("computing")}),
             ], className="plots"), player], className="stage"),
             html.Div(id="results", className="results", hidden="results" in hidden),
             html.P(t("hint", tolerance=f"{REACHED_TOLERANCE:g}"), className="hint", id="hint",
