@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import logging
 import os
 import queue
+import subprocess
 import sys
 import tempfile
 import threading
@@ -271,18 +273,24 @@ def _call(kernel, surface, experiment, group):
 # -- compiling ahead, in the background ---------------------------------------------------------------------------
 
 def start_background(pairs=()) -> None:
-    """Compile kernels on a background thread from now on: these (optimizer, surface) pairs first, then any a
-    request wanted but did not have. For long-lived processes (each web worker calls it after it starts)."""
+    """Have kernels ready before anyone asks, for a long-lived process (each web worker calls it once it is up).
+
+    A helper process compiles these (optimizer, surface) pairs, then every other pair of the catalogues, into the
+    disk cache at low priority, so that compiling never takes this process's CPU or its GIL; a background thread
+    here loads each kernel from the cache as the helper reports it done (milliseconds), and compiles kernels that
+    `schedule` asks for. On a machine that has compiled before, the helper only confirms the cache."""
     with _lock:
-        if _state["background"] is None:
-            work: queue.Queue = queue.Queue()
-            thread = threading.Thread(target=_background, args=(work,), name="kernel-compiler", daemon=True)
-            _state["background"] = work
-            thread.start()
-    schedule(pairs)
+        if _state["background"] is not None:
+            return
+        work: queue.Queue = queue.Queue()
+        _state["background"] = work
+    threading.Thread(target=_background, args=(work,), name="kernel-loader", daemon=True).start()
+    threading.Thread(target=_helper, args=(work, [*pairs, *_every_pair()]), name="kernel-helper",
+                     daemon=True).start()
 
 
 def schedule(pairs) -> None:
+    """Compile these pairs on the background thread (kernels a request wanted but did not have)."""
     work = _state["background"]
     if work is None:
         return
@@ -299,6 +307,62 @@ def _background(work: queue.Queue) -> None:
             time.sleep(0.005)
         if not ready(optimizer, surface):
             _prepare(optimizer, surface, compile_now=True, urgent=False)
+
+
+def _every_pair() -> list[tuple]:
+    from optimizers import OPTIMIZERS
+    from surfaces import SURFACES
+
+    return [(optimizer, cls()) for cls in SURFACES.values() for optimizer in OPTIMIZERS.values()]
+
+
+def _helper(work: queue.Queue, pairs: list[tuple]) -> None:
+    """Run the helper process and pass on each kernel it has put in the cache; compile here if it cannot run."""
+    unique, seen = [], set()
+    for optimizer, surface in pairs:
+        if _key(optimizer, surface) not in seen:
+            seen.add(_key(optimizer, surface))
+            unique.append((optimizer, surface))
+    environment = {**os.environ, CACHE_ENV: str(_cache()), "NUMBA_CACHE_DIR": str(_cache())}
+    orders = [[optimizer.id, surface.id, surface.settings] for optimizer, surface in unique]
+    try:
+        helper = subprocess.Popen([sys.executable, "-m", "experiments.compiled"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment, text=True,
+                                  preexec_fn=lambda: os.nice(19))
+        helper.stdin.write(json.dumps({"parent": os.getpid(), "pairs": orders}))
+        helper.stdin.close()
+        for line in helper.stdout:
+            index = int(line.split()[1])
+            if line.startswith("ready"):
+                work.put(unique[index])
+        helper.wait()
+    except (OSError, ValueError, IndexError) as error:
+        log.warning("the kernel helper could not run (%s); compiling in this process instead", error)
+        schedule(unique)
+
+
+def _cache() -> Path:
+    if _numba() is not None:
+        return Path(os.environ["NUMBA_CACHE_DIR"])
+    return cache_folder()
+
+
+def _compile_for_others() -> None:
+    """The helper process: compile the pairs given on stdin into the disk cache, one line per kernel done. One
+    helper per cache folder works at a time (gunicorn starts several workers); the next finds the cache full."""
+    import fcntl
+
+    from optimizers import OPTIMIZERS
+    from surfaces import get_surface
+
+    orders = json.load(sys.stdin)
+    with open(cache_folder() / ".compiling", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for index, (optimizer_id, surface_id, settings) in enumerate(orders["pairs"]):
+            if os.getppid() != orders["parent"]:
+                return  # the web worker is gone
+            done = prepare(OPTIMIZERS[optimizer_id], get_surface(surface_id, **settings))
+            print(f"{'ready' if done else 'failed'} {index}", flush=True)
 
 
 def pairs_of(experiments) -> list[tuple]:
@@ -319,3 +383,9 @@ def pairs_of(experiments) -> list[tuple]:
 
 __all__ = ["available", "cache_folder", "disable", "numpy_seconds", "pairs_of", "prepare", "ready", "schedule",
            "start_background", "step", "unavailable"]
+
+
+if __name__ == "__main__":
+    from experiments import compiled
+
+    compiled._compile_for_others()

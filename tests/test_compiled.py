@@ -198,3 +198,27 @@ def test_a_kernel_that_fails_to_compile_falls_back_with_one_log_line(monkeypatch
     assert [r.getMessage() for r in caplog.records].count(
         "compiling adamax_update on Beale failed (RuntimeError: the compiler gave up); it runs on NumPy") == 1
     assert_identical(first.runs[0], run(experiment, engine="numpy").runs[0])
+
+
+HELPER = """
+    import json, time
+    from experiments import compiled
+    from optimizers import OPTIMIZERS
+    from surfaces import get_surface
+    pair = (OPTIMIZERS["adagrad"], get_surface("double_well"))
+    compiled.start_background([pair])
+    began = time.monotonic()
+    while not compiled.ready(*pair) and time.monotonic() - began < 240:
+        time.sleep(0.05)
+    kernel = compiled._kernels[compiled._key(*pair)]
+    print(json.dumps({"ready": compiled.ready(*pair), "hits": sum(kernel.stats.cache_hits.values()),
+                      "misses": sum(kernel.stats.cache_misses.values())}))
+"""
+
+
+def test_the_background_helper_compiles_in_its_own_process_and_this_one_only_loads(tmp_path):
+    done = _python(HELPER, str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    # The web worker never compiled the kernel: the helper put it in the cache, and the worker loaded it.
+    assert report == {"ready": True, "hits": 1, "misses": 0}
