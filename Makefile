@@ -21,6 +21,8 @@ bench: $(VENV)/.installed-test browser-deps
 	$(PY) bench/engine.py
 	$(PY) bench/ui.py
 	$(PY) bench/sharing.py
+	$(PY) bench/load.py
+	$(PY) bench/cold_start.py
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
