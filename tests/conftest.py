@@ -27,13 +27,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVER_LOGS: list = []  # (command, log file) of every server a test started, for the report of a failure
+
+
 def serve(command: list[str], url: str):
     """Start a server process, wait until `url` answers, yield, then stop it. Fails with the server's output.
 
     The server's log goes to a file, not a pipe: nobody reads a pipe while tests run, and a full one (a few
-    hundred request lines) would block the server mid-request.
+    hundred request lines) would block the server mid-request. A failing test's report ends with its tail.
     """
     log = tempfile.TemporaryFile(mode="w+")
+    SERVER_LOGS.append((command, log))
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
     while True:
@@ -52,7 +56,22 @@ def serve(command: list[str], url: str):
     finally:
         process.terminate()
         process.wait(timeout=10)
+        SERVER_LOGS.remove((command, log))
         log.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test's report carries the end of each running server's log (a 500's traceback is there)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        for command, log in SERVER_LOGS:
+            log.flush()
+            log.seek(0)
+            tail = log.read()[-4000:]
+            log.seek(0, 2)
+            report.sections.append((f"server log: {' '.join(command[-4:])}", tail))
 
 
 @pytest.fixture(scope="session")
