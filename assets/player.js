@@ -91,10 +91,12 @@
       player.home = { x: contour.layout.xaxis.range, y: contour.layout.yaxis.range };
       player.zoom = null;
       player.view = player.home;
+      player.landscapeAsked = null;
     }
     if (opened && view.zoom) {
       player.zoom = view.zoom.slice();
       player.view = { x: view.zoom.slice(0, 2), y: view.zoom.slice(2, 4) };
+      player.landscapeAsked = { box: view.zoom.slice(), view: player.uirevision };  // the page came with it
     }
     var scrub = document.getElementById("scrub");
     if (scrub) scrub.max = String(playback.steps);
@@ -305,6 +307,21 @@
     // Rounded to a thousandth of the visible span, as a clicked start is: short, and exact to the pixel.
     player.zoom = home ? null : [roundTo(x[0], x), roundTo(x[1], x), roundTo(y[0], y), roundTo(y[1], y)];
     writeAddress();
+    askForLandscape(gd);
+  }
+
+  /* After a zoom or pan settles, ask the server for the landscape of the new box (only the level lines and the
+   * image come back); back at the surface's own box, for that one. The box is tagged with the view it belongs to,
+   * so a late answer cannot paint one surface's lines over another's. */
+  var LANDSCAPE_AFTER = 300;
+  function askForLandscape(gd) {
+    window.clearTimeout(player.landscapeTimer);
+    player.landscapeTimer = window.setTimeout(function () {
+      var wanted = player.zoom ? { box: player.zoom.slice(), view: gd.layout.uirevision } : null;
+      if (JSON.stringify(wanted) === JSON.stringify(player.landscapeAsked)) return;
+      player.landscapeAsked = wanted;
+      window.dash_clientside.set_props("zoom-box", { data: wanted });
+    }, LANDSCAPE_AFTER);
   }
 
   function rate() {

@@ -29,21 +29,24 @@ def _c_function(name: str, arity: int):
 
 def _libm(name: str, arity: int = 1):
     """A C library function over floats and arrays. Python's math module calls the same C function but raises
-    where C returns inf or NaN (exp(1000), log(−1), pow(0, −1)); those calls go through ctypes instead."""
+    where C returns inf or NaN (exp(1000), log(−1), pow(0, −1)); then the call goes through ctypes instead."""
     fast, exact = getattr(math, name), _c_function(name, arity)
-
-    def one(*args):
-        try:
-            return fast(*args)
-        except (OverflowError, ValueError):
-            return exact(*args)
+    fast_each, exact_each = np.frompyfunc(fast, arity, 1), np.frompyfunc(exact, arity, 1)
 
     def apply(*args):
         if all(isinstance(a, float | int) and not isinstance(a, bool) for a in args):
-            return one(*(float(a) for a in args))
-        arrays = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in args))
-        columns = [a.ravel().tolist() for a in arrays]
-        return np.array([one(*values) for values in zip(*columns, strict=True)], dtype=float).reshape(arrays[0].shape)
+            values = tuple(float(a) for a in args)
+            try:
+                return fast(*values)
+            except (OverflowError, ValueError):
+                return exact(*values)
+        arrays = [np.asarray(a, dtype=float) for a in args]
+        with np.errstate(all="ignore"):  # inf and NaN are the C library's answers here, not accidents
+            try:
+                out = fast_each(*arrays)
+            except (OverflowError, ValueError):
+                out = exact_each(*arrays)
+        return np.asarray(out, dtype=float)
 
     apply.__name__ = apply.__qualname__ = name
     apply.__doc__ = f"The C library's {name}, element by element."

@@ -171,6 +171,19 @@ def fit_zoom(zoom: tuple[float, float, float, float], box: tuple[float, float, f
     return message("zoom-unusable", given=",".join(f"{v:g}" for v in zoom))
 
 
+def usable_zoom(values, box: tuple[float, float, float, float]) -> tuple[float, float, float, float] | None:
+    """Four numbers from the page (untrusted) as a zoom box over the view box `box`, or None if they are not one
+    that can be shown (see fit_zoom)."""
+    if not isinstance(values, list | tuple) or len(values) != 4:
+        return None
+    numbers = [to_number(v) for v in values]
+    if None in numbers or not (numbers[0] < numbers[1] and numbers[2] < numbers[3]) or \
+            not all(abs(n) <= VIEW_LIMIT for n in numbers):
+        return None
+    zoom = tuple(float(n) for n in numbers)
+    return None if fit_zoom(zoom, box) else zoom  # type: ignore[return-value]
+
+
 def _read_zoom(raw: str, warnings: _Warnings) -> tuple[float, float, float, float] | None:
     numbers = [to_number(part) if len(part) <= 40 else None for part in raw.split(",")]
     if (len(numbers) == 4 and None not in numbers and numbers[0] < numbers[1] and numbers[2] < numbers[3]
@@ -299,4 +312,4 @@ def _show(text: str, limit: int = 24) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-__all__ = ["View", "fit_zoom", "parse", "parse_view", "query_of", "run_text", "to_query"]
+__all__ = ["View", "fit_zoom", "parse", "parse_view", "query_of", "run_text", "to_query", "usable_zoom"]

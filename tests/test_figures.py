@@ -12,7 +12,17 @@ import pytest
 
 from experiments import Experiment, Run, run
 from surfaces import SURFACES
-from ui.contours import colour_bands, marching_squares, png, polylines_with_gaps
+from ui.contours import (
+    LEVEL_TOLERANCE,
+    colour_bands,
+    encircled,
+    inside,
+    is_closed,
+    level_lines,
+    png,
+    polylines_with_gaps,
+    true_parts,
+)
 from ui.figures import (
     DRAW_LIMIT,
     REACHED_TOLERANCE,
@@ -20,11 +30,10 @@ from ui.figures import (
     curve_rows,
     curves_figure,
     drawn_steps,
-    landscape,
-    landscape_traces,
     summaries,
     typed,
 )
+from ui.landscape import landscape, landscape_traces
 from ui.theme import COLORS, DASHES, SYMBOLS, run_style
 
 
@@ -80,36 +89,49 @@ def test_decimation_keeps_every_spike():
 
 # -- level lines and the image -----------------------------------------------------------------------------------
 
-def test_marching_squares_traces_a_circle_as_one_closed_loop():
+def test_level_lines_trace_a_circle_as_one_closed_loop():
     x = y = np.linspace(-2, 2, 81)
     z = x[None, :] ** 2 + y[:, None] ** 2
-    lines = marching_squares(x, y, z, 1.0)
-    assert len(lines) == 1
-    loop = lines[0]
-    np.testing.assert_array_equal(loop[0], loop[-1])
+    (loop,) = level_lines(x, y, z, 1.0)
+    assert is_closed(loop)
     radius = np.hypot(loop[:, 0], loop[:, 1])
     assert np.max(np.abs(radius - 1)) < 2e-3  # linear interpolation on a 0.05 grid
     angles = np.sort(np.arctan2(loop[:, 1], loop[:, 0]))
     assert np.max(np.diff(angles)) < 0.1  # it goes all the way round
 
 
-def test_marching_squares_on_the_saddle_resolves_the_ambiguous_cells():
+def test_level_lines_on_the_saddle_are_the_two_branches_of_a_hyperbola():
     x = y = np.linspace(-1, 1, 41)
     z = x[None, :] ** 2 - y[:, None] ** 2
     for level in (0.25, -0.25):
-        lines = marching_squares(x, y, z, level)
-        assert len(lines) == 2  # the two branches of a hyperbola
+        lines = level_lines(x, y, z, level)
+        assert len(lines) == 2
         for line in lines:
+            assert not is_closed(line)
             assert np.max(np.abs(line[:, 0] ** 2 - line[:, 1] ** 2 - level)) < 2e-3
 
 
-def test_open_lines_run_from_edge_to_edge_and_a_flat_field_has_none():
-    x = y = np.linspace(0, 1, 11)
-    z = np.broadcast_to(x[None, :], (11, 11)).copy()
-    (line,) = marching_squares(x, y, z, 0.55)
-    np.testing.assert_allclose(line[:, 0], 0.55)
-    assert sorted([line[0, 1], line[-1, 1]]) == [0.0, 1.0]
-    assert marching_squares(x, y, np.zeros((11, 11)), 0.5) == []
+def test_parts_of_a_line_that_stray_from_the_level_are_cut_out():
+    surface = SURFACES["ellipse"](kappa=1.0)  # f = (x² + y²)/2
+    good = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])  # on f = 0.5 at the vertices, 0.25 at the midpoints
+    on_level = np.array([[np.cos(a), np.sin(a)] for a in np.linspace(0, np.pi, 50)])
+    parts = true_parts(surface, [on_level, good], 0.5, 0.05)
+    assert len(parts) == 1 and parts[0] is on_level  # the coarse one strays halfway along each segment
+    wobbly = on_level.copy()
+    wobbly[25] *= 1.5  # one vertex far off: the segments on either side of it go, the rest stays
+    (first, second) = true_parts(surface, [wobbly], 0.5, 0.05)
+    np.testing.assert_array_equal(first, on_level[:25])
+    np.testing.assert_array_equal(second, on_level[26:])
+
+
+def test_a_closed_loop_stays_only_around_a_critical_point():
+    surface = SURFACES["rosenbrock"]()  # its only critical point is the minimum at (1, 1)
+    around = np.array([[1 + 0.1 * np.cos(a), 1 + 0.1 * np.sin(a)] for a in np.linspace(0, 2 * np.pi, 40)])
+    beside = around + [0.5, -0.7]  # a loop with no critical point inside, like an artefact of the grid
+    known = np.array([[1.0, 1.0]])
+    assert encircled(surface, [around, beside], known) == [True, False]
+    # Without the list, Newton's method from the loop's centroid finds the minimum inside the first loop only.
+    assert encircled(surface, [around, beside], np.zeros((0, 2))) == [True, False]
 
 
 def test_polylines_are_joined_with_gaps():
@@ -146,35 +168,72 @@ def test_colour_bands_fill_lower_bands_lighter_and_put_the_top_row_first():
 def test_rosenbrock_gets_log_levels_four_per_decade_with_decade_ticks():
     land = landscape("rosenbrock", (("a", 1.0), ("b", 100.0)))
     assert land.log
-    np.testing.assert_allclose(np.diff(land.levels), 0.25)
+    np.testing.assert_allclose(np.diff(land.heights), 0.25)
     colorbar = landscape_traces(land, (0.0, 0.0))[0]["marker"]["colorbar"]
-    assert colorbar["ticktext"] == ["1e-3", "0.01", "0.1", "1", "10", "100", "1e3"]
+    assert colorbar["ticktext"] == ["1e-4", "1e-3", "0.01", "0.1", "1", "10", "100", "1e3"]
     for value, text in zip(colorbar["tickvals"], colorbar["ticktext"], strict=True):
         assert land.loss(value) == pytest.approx(float(text.replace("1e", "1e")), rel=1e-9)
 
 
+def _surface_box(surface, centre, fraction):
+    xmin, xmax, ymin, ymax = surface.view()
+    half_x, half_y = (xmax - xmin) * fraction / 2, (ymax - ymin) * fraction / 2
+    return (centre[0] - half_x, centre[0] + half_x, centre[1] - half_y, centre[1] + half_y)
+
+
+def assert_true_landscape(land) -> int:
+    """Every drawn level line is true to its level at its vertices and midpoints, and every closed one goes round
+    a critical point. Returns how many levels are drawn in the box."""
+    surface = land.surface
+    critical = np.array([[c.x, c.y] for c in surface.critical_points()]).reshape(-1, 2)
+    drawn = 0
+    for level, lines in zip(land.levels, land.lines, strict=True):
+        drawn += bool(lines)
+        for line in lines:
+            points = np.concatenate([line, 0.5 * (line[1:] + line[:-1])])
+            off = np.abs(surface.value(points) - level) / (level - land.low)
+            assert off.max() <= LEVEL_TOLERANCE, (level, off.max())
+            if is_closed(line):
+                assert inside(critical, line).any() or encircled(surface, [line], critical) == [True]
+    return drawn
+
+
 @pytest.mark.parametrize("surface_id", list(SURFACES))
-def test_every_level_line_lies_on_its_level(surface_id):
+def test_every_level_line_lies_on_its_level_and_loops_go_round_critical_points(surface_id):
     surface = SURFACES[surface_id]()
     land = landscape(surface_id, tuple(sorted(surface.settings.items())))
-    xmin, xmax, ymin, ymax = surface.view()
-    checked = 0
-    for level, (xs, ys) in zip(land.levels, land.lines, strict=True):
-        keep = ~np.isnan(xs)
-        if keep.sum() < 40:
-            continue  # tiny loops round a minimum, where the log of the height bends too fast for the grid
-        points = np.stack([xs[keep], ys[keep]], axis=-1)
-        assert np.all((points[:, 0] >= xmin - 1e-9) & (points[:, 0] <= xmax + 1e-9))
-        assert np.all((points[:, 1] >= ymin - 1e-9) & (points[:, 1] <= ymax + 1e-9))
-        loss = surface.value(points)
-        height = np.log10(loss - land.low + land.offset) if land.log else loss
-        # Interpolation on the grid is first-order, and Rosenbrock's valley floor is narrower than a grid cell:
-        # allow 5% of the height range (a quarter of a decade of loss for Rosenbrock).
-        spread = land.height_range[1] - land.height_range[0]
-        assert np.median(np.abs(height - level)) < 0.05 * spread
-        checked += 1
-    assert checked >= 5
+    assert assert_true_landscape(land) >= 10
     assert land.image.startswith("data:image/png;base64,")
+
+
+def _zoom_cases():
+    for surface_id, cls in SURFACES.items():
+        for point in cls().critical_points():
+            if point.kind in ("minimum", "saddle"):
+                for fraction in (1e-1, 1e-3, 1e-6):
+                    yield surface_id, (point.x, point.y), fraction
+                break
+
+
+@pytest.mark.parametrize(("surface_id", "centre", "fraction"), list(_zoom_cases()))
+def test_zoomed_landscapes_stay_dense_and_true(surface_id, centre, fraction):
+    """Down to a millionth of the surface's box, at its minima and saddles: a fresh grid over the zoomed box."""
+    surface = SURFACES[surface_id]()
+    land = landscape(surface_id, tuple(sorted(surface.settings.items())), _surface_box(surface, centre, fraction))
+    assert assert_true_landscape(land) >= 5
+
+
+def test_rosenbrock_zoomed_a_thousandfold_on_its_minimum_shows_true_lines_and_no_false_loops():
+    """At 1/1000 of the box round (1, 1), the old coarse grid drew diamond loops beside the minimum that looked
+    like two more minima, and f varied by more than 1.5x along 10 of its 15 lines."""
+    surface = SURFACES["rosenbrock"]()
+    land = landscape("rosenbrock", (("a", 1.0), ("b", 100.0)), _surface_box(surface, (1.0, 1.0), 1e-3))
+    assert assert_true_landscape(land) >= 5
+    loops = [line for lines in land.lines for line in lines if is_closed(line)]
+    assert all(inside(np.array([[1.0, 1.0]]), loop)[0] for loop in loops)  # only round the true minimum
+    inside_box = [line for lines in land.lines for line in lines
+                  if np.all(np.abs(line - 1.0) <= 0.002 + 1e-12)]
+    assert len(inside_box) >= 5
 
 
 # -- figures --------------------------------------------------------------------------------------------------------
@@ -190,7 +249,7 @@ def mixed_result():
 def test_contour_figure_order_roles_and_the_engine_points(mixed_result):
     figure = contour_figure(mixed_result)
     roles = [t["meta"]["role"] for t in figure["data"]]
-    assert roles[0] == "colorbar" and roles.count("level") >= 5
+    assert roles[:5] == ["colorbar", "level", "level", "critical", "start"]
     first_path = roles.index("path")
     assert roles[first_path - 1] == "start"
     assert roles[first_path:] == ["path"] * 3 + ["heads", "diverged"]
@@ -199,7 +258,7 @@ def test_contour_figure_order_roles_and_the_engine_points(mixed_result):
         np.testing.assert_array_equal(decode(trace["x"]), rr.points[:, 0].astype(np.float32))
         np.testing.assert_array_equal(decode(trace["y"]), rr.points[:, 1].astype(np.float32))
     layout = figure["layout"]
-    assert layout["uirevision"] == "ellipse;angle=0.0;kappa=10.0"
+    assert layout["uirevision"] == "ellipse;angle=0.0;kappa=10.0|-5.0,5.0,-5.0,5.0"
     assert layout["yaxis"]["scaleanchor"] == "x" and layout["xaxis"]["range"] == [-5.0, 5.0]
     assert layout["images"][0]["source"].startswith("data:image/png;base64,")
 

@@ -11,7 +11,8 @@ from dash import Patch
 from experiments import Experiment, Run
 from experiments.limits import MAX_RUNS
 from experiments.url import parse, to_query
-from ui.callbacks import on_query, payload_bytes, render
+from ui.callbacks import on_query, payload_bytes
+from ui.landscape import LANDSCAPE_TRACES
 from ui.state import Controls, controls_of, edit
 
 BASE = Experiment("ellipse", [Run("gd", lr=0.01), Run("adam", lr=0.05, beta1=0.8)], steps=100,
@@ -122,17 +123,17 @@ def test_labels_lose_characters_that_would_break_the_link():
 
 def test_a_new_surface_sends_the_whole_figure_and_a_rerun_only_the_runs():
     query = to_query(BASE)
-    contour, _curves, _table, status, drawn, playback = on_query(query, None)
+    contour, _curves, _table, status, drawn, playback = on_query(query, None, None)
     assert isinstance(contour, dict) and contour["layout"]["images"]
     assert playback == {"query": query, "steps": 100, "runs": 2}
     assert "2 runs × 100 steps" in status
 
     rerun = to_query(Experiment("ellipse", [Run("gd", lr=0.02)], steps=100, surface_params={"kappa": 10.0}))
-    patched, *_, drawn_after, _ = on_query(rerun, drawn)
+    patched, *_, drawn_after, _ = on_query(rerun, None, drawn)
     assert isinstance(patched, Patch)
     operations = patched.to_plotly_json()["operations"]
     touched = {op["location"][1] for op in operations if op["location"][:1] == ["data"] and len(op["location"]) > 1}
-    first_run = render(rerun).landscape_traces
+    first_run = LANDSCAPE_TRACES
     assert min(touched) == first_run - 1  # the start marker, and nothing of the landscape
     assert any(op["operation"] == "Delete" for op in operations)  # two runs became one
     assert drawn_after["traces"] == first_run + 3
@@ -144,8 +145,8 @@ def test_a_run_callback_with_six_runs_stays_within_its_byte_budget():
     six = "&".join(f"opt={name}(lr=0.001)" for name in ("gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad"))
     before = to_query(parse(f"surface=rosenbrock&steps=1000&{six}")[0])
     after = before.replace("opt=gd(lr=0.001)", "opt=gd(lr=0.002)")
-    first = on_query(before, None)
-    rerun = on_query(after, first[4])
+    first = on_query(before, None, None)
+    rerun = on_query(after, None, first[4])
     assert isinstance(rerun[0], Patch)
     # The server gzips responses (flask-compress); what crosses the network is the compressed size.
     assert wire_bytes(rerun) < 150_000 < payload_bytes(first)
@@ -163,7 +164,7 @@ def test_a_failure_in_the_engine_becomes_a_message(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("ui.callbacks.render", broken)
-    outputs = on_query("surface=ellipse", None)
+    outputs = on_query("surface=ellipse", None, None)
     assert outputs[3].startswith("this experiment could not be computed")
 
 
@@ -172,7 +173,7 @@ def test_no_query_no_work(query):
     from dash.exceptions import PreventUpdate
 
     with pytest.raises(PreventUpdate):
-        on_query(query, None)
+        on_query(query, None, None)
 
 
 def test_hand_made_edits_are_ignored_not_a_crash():
@@ -187,14 +188,35 @@ def test_hand_made_edits_are_ignored_not_a_crash():
 def test_a_forged_figure_account_gets_the_whole_figure():
     """The browser says how many traces its figure has; an implausible count is not trusted."""
     query = to_query(BASE)
-    contour, *_ = on_query(query, {"landscape": "whatever", "traces": 3})
-    first = on_query(query, None)
+    contour, *_ = on_query(query, None, {"view": "whatever", "traces": 3})
+    first = on_query(query, None, None)
     forged = {**first[4], "traces": 10**9}
-    contour, *_ = on_query(query, forged)
+    contour, *_ = on_query(query, None, forged)
     assert isinstance(contour, dict) and contour["data"]  # a full figure, not a Patch of a billion deletions
 
 
 def test_a_malformed_view_store_falls_back_to_english():
     query = to_query(BASE)
-    outputs = on_query(query, None, {"lang": ["zh-CN"]})
+    outputs = on_query(query, None, None, {"lang": ["zh-CN"]})
     assert outputs[3].endswith("ms") and "runs" in outputs[3]
+
+
+def test_a_zoomed_box_gets_its_own_landscape_and_a_forged_one_the_home_box():
+    from ui.figures import view_key
+
+    experiment = Experiment("rosenbrock", [Run("gd", lr=0.001)], steps=50)
+    query = to_query(experiment)
+    first = on_query(query, None, None)
+    home = first[0]["layout"]["meta"]["landscape"]
+    assert home == [-2.0, 2.0, -1.0, 3.0] and first[4]["box"] == home
+    zoom = {"box": [0.998, 1.002, 0.998, 1.002], "view": view_key(experiment)}
+    patched, *_, drawn_after, _ = on_query(query, zoom, first[4])
+    operations = patched.to_plotly_json()["operations"]
+    changed = {tuple(op["location"][:2]) for op in operations}
+    assert {("data", 0), ("data", 1), ("data", 2), ("layout", "images")} <= changed  # the levels and the image
+    assert drawn_after["box"] == zoom["box"]
+    # A box for another surface's view, or one that cannot be shown, leaves the home landscape.
+    for forged in ({"box": zoom["box"], "view": "saddle|..."}, {"box": [1, 0, 0, 1], "view": zoom["view"]},
+                   {"box": ["nan", 1, 0, 1], "view": zoom["view"]}, {"box": [0, 1e-30, 0, 1e-30], "view": zoom["view"]},
+                   "junk", {"box": None}):
+        assert on_query(query, forged, None)[4]["box"] == home

@@ -24,10 +24,13 @@ from ui.figures import (
     contour_figure,
     curves_figure,
     drawn,
+    landscape_box,
+    landscape_of,
     summaries,
-    surface_key,
+    view_key,
 )
 from ui.i18n import LANGUAGES, Text, choose_language, text
+from ui.landscape import LANDSCAPE_TRACES, landscape_image, level_traces
 from ui.layout import HIDEABLE, messages_block, page
 from ui.state import Controls, edit, structure
 from ui.theme import run_style
@@ -56,7 +59,7 @@ def register(app) -> None:
     app.callback(
         Output("contour", "figure"), Output("curves", "figure"), Output("results", "children"),
         Output("status", "children"), Output("drawn", "data"), Output("playback", "data"),
-        Input("query", "data"), State("drawn", "data"), State("view", "data"),
+        Input("query", "data"), Input("zoom-box", "data"), State("drawn", "data"), State("view", "data"),
     )(on_query)
 
 
@@ -235,14 +238,14 @@ def _outputs(t: Text, experiment, messages: list[str], *, rebuild: bool, surface
 class Rendered:
     """Everything the page needs from one result, small enough to keep: figures hold decimated float32."""
 
-    landscape_key: str
-    landscape_traces: int  # how many of the contour figure's traces draw the landscape (the start is the last)
-    contour: dict
+    view: str  # the view key: surface, parameters and the box the contour opens on
+    contour: dict  # with the landscape of the home box
     curves: dict
     summaries: list[Summary]
     steps: int
     runs: int
     seconds: float
+    result: Result  # kept while the figures are (lru_cache below); the zoomed landscapes are drawn from it
 
 
 @lru_cache(maxsize=2)  # whole Results are big (12 runs × 100,000 steps is about 80 MB); the figures are kept
@@ -260,40 +263,51 @@ def render(query: str, lang: str = "en") -> Rendered:
     experiment = result.experiment
     picked = drawn(result)
     contour = contour_figure(result, picked, lang)
-    return Rendered(
-        landscape_key=surface_key(experiment.surface, experiment.surface_params),
-        landscape_traces=len(contour["data"]) - len(experiment.runs) - 2, contour=contour,
-        curves=curves_figure(result, picked, lang), summaries=summaries(result, lang), steps=experiment.steps,
-        runs=len(experiment.runs), seconds=seconds,
-    )
+    # Only what the figures need is kept: the Result itself is released with `computed`'s cache.
+    light = Result(experiment=experiment, surface=result.surface, runs=[])
+    return Rendered(view=view_key(experiment), contour=contour, curves=curves_figure(result, picked, lang),
+                    summaries=summaries(result, lang), steps=experiment.steps, runs=len(experiment.runs),
+                    seconds=seconds, result=light)
 
 
-def on_query(query, previous, view_data=None):
+def on_query(query, zoom, previous, view_data=None):
     if not query:
         raise PreventUpdate
     t = _text_of(view_data)
     try:
         rendered = render(query, t.lang)
+        box = landscape_box(rendered.result, zoom)
     except Exception:  # a bug must not leave the page with a 500 and a stuck spinner
         logging.getLogger(__name__).exception("computing %s failed", query)
         return no_update, no_update, no_update, t("compute-failed"), no_update, no_update
     traces = rendered.contour["data"]
-    old = previous.get("traces") if isinstance(previous, dict) else None
+    old = previous if isinstance(previous, dict) else {}
     # The browser's own account of its figure: used only when it is plausible (a forged count must not
     # turn into a billion deletions).
-    plausible = isinstance(old, int) and rendered.landscape_traces <= old <= rendered.landscape_traces + MAX_RUNS + 2
-    if plausible and previous.get("landscape") == rendered.landscape_key:
-        # Same surface: leave the landscape where it is and replace only the start marker and the run traces.
-        contour = Patch()
-        first = rendered.landscape_traces
+    count = old.get("traces")
+    plausible = isinstance(count, int) and LANDSCAPE_TRACES <= count <= LANDSCAPE_TRACES + MAX_RUNS + 2
+    same_view = plausible and old.get("view") == rendered.view
+    drawn_now = {"view": rendered.view, "box": list(box), "traces": len(traces)}
+    if same_view and _fired() == {"zoom-box.data"}:
+        # A zoom or pan: only the landscape changes, and only if its box did.
+        if old.get("box") == list(box):
+            raise PreventUpdate
+        return (_landscape_patch(rendered, box, t.lang), no_update, no_update, no_update,
+                {**drawn_now, "traces": count}, no_update)
+    if same_view:
+        # Same surface and view: leave the landscape where it is and replace only the start marker and the runs.
+        contour = _landscape_patch(rendered, box, t.lang) if old.get("box") != list(box) else Patch()
+        first = LANDSCAPE_TRACES
         contour["data"][first - 1] = traces[first - 1]
         new = len(traces)
-        for index in range(first, min(old, new)):
+        for index in range(first, min(count, new)):
             contour["data"][index] = traces[index]
-        for index in range(old, new):
+        for index in range(count, new):
             contour["data"].append(traces[index])
-        for index in reversed(range(new, old)):
+        for index in reversed(range(new, count)):
             del contour["data"][index]
+    elif box != tuple(rendered.contour["layout"]["meta"]["landscape"]):
+        contour = _with_landscape(rendered, box, t.lang)
     else:
         contour = rendered.contour
     diverged = sum(s.diverged_at is not None for s in rendered.summaries)
@@ -301,8 +315,38 @@ def on_query(query, previous, view_data=None):
     if diverged:
         status += " · " + t("status-diverged", n=diverged)
     playback = {"query": query, "steps": rendered.steps, "runs": rendered.runs}
-    return (contour, rendered.curves, results_table(t, rendered.summaries), status,
-            {"landscape": rendered.landscape_key, "traces": len(traces)}, playback)
+    return contour, rendered.curves, results_table(t, rendered.summaries), status, drawn_now, playback
+
+
+def _fired() -> set[str]:
+    """Which inputs fired this callback (none when called outside a request, as the tests do)."""
+    try:
+        return set(ctx.triggered_prop_ids)
+    except Exception:
+        return set()
+
+
+def _zoomed(rendered: Rendered, box, lang: str):
+    land = landscape_of(rendered.result, box)
+    return level_traces(land, lang), landscape_image(land)
+
+
+def _landscape_patch(rendered: Rendered, box, lang: str) -> Patch:
+    """The landscape of another box, as a patch of the contour's first traces and its image."""
+    levels, image = _zoomed(rendered, box, lang)
+    patch = Patch()
+    for index, trace in enumerate(levels):
+        patch["data"][index] = trace
+    patch["layout"]["images"] = [image]
+    patch["layout"]["meta"] = {"landscape": list(box)}
+    return patch
+
+
+def _with_landscape(rendered: Rendered, box, lang: str) -> dict:
+    levels, image = _zoomed(rendered, box, lang)
+    figure = rendered.contour
+    return {"data": [*levels, *figure["data"][len(levels):]],
+            "layout": {**figure["layout"], "images": [image], "meta": {"landscape": list(box)}}}
 
 
 def results_table(t: Text, rows: list[Summary]) -> html.Table:

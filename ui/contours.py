@@ -1,9 +1,15 @@
-"""Contour lines and a filled-band image of a sampled surface, computed here rather than by plotly.
+"""Level lines that are true, and the filled-band image of a sampled surface.
+
+Level lines come from contourpy (matplotlib's contouring core) on a fresh grid over the box on screen, and are
+then checked against the function itself: every vertex and every segment's midpoint must lie within
+LEVEL_TOLERANCE of the line's level, else that part is cut out; and a closed loop is kept only around a critical
+point, as a smooth function's closed level line must be. Where a valley is narrower than a grid cell, linear
+interpolation would otherwise draw loops around single grid nodes that look like minima that are not there.
 
 Why not a plotly contour trace: Plotly.animate without a redraw (the only way to move paths at 30+ frames per
 second) deletes every non-scatter trace it does not animate, and redrawing a contour costs about 40 ms a frame.
-So the landscape is a PNG under the axes (layout.images survive animation) and its level lines are ordinary
-scatter traces, computed by marching squares.
+So the landscape is a PNG under the axes (layout.images survive animation) and its level lines are scatter
+traces.
 """
 
 from __future__ import annotations
@@ -11,91 +17,89 @@ from __future__ import annotations
 import struct
 import zlib
 
+import contourpy
 import numpy as np
 
+LEVEL_TOLERANCE = 0.1  # a drawn level line's f stays within this fraction of its level's height above the floor
+NEWTON_STEPS = 40
 
-def marching_squares(x: np.ndarray, y: np.ndarray, z: np.ndarray, level: float) -> list[np.ndarray]:
-    """The polylines where z = level, each an (n, 2) array of points. z is (len(y), len(x))."""
-    above = z >= level
-    # Crossing points on the horizontal edges (between columns i and i+1 of row j) and vertical edges.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t_h = (level - z[:, :-1]) / (z[:, 1:] - z[:, :-1])
-        t_v = (level - z[:-1, :]) / (z[1:, :] - z[:-1, :])
-    cross_h = above[:, :-1] != above[:, 1:]
-    cross_v = above[:-1, :] != above[1:, :]
-    rows, cols = z.shape
-    h_count = rows * (cols - 1)
 
-    def h_id(j, i):
-        return j * (cols - 1) + i
+def level_lines(x: np.ndarray, y: np.ndarray, z: np.ndarray, level: float) -> list[np.ndarray]:
+    """The polylines where z = level on the grid, each an (n, 2) array; a closed one ends where it starts."""
+    generator = contourpy.contour_generator(x, y, z, name="serial", line_type=contourpy.LineType.Separate)
+    return [np.asarray(line, dtype=float) for line in generator.lines(level) if len(line) > 1]
 
-    def v_id(j, i):
-        return h_count + j * cols + i
 
-    # Cell (j, i) has edges: bottom h(j, i), right v(j, i+1), top h(j+1, i), left v(j, i).
-    j, i = np.mgrid[0:rows - 1, 0:cols - 1]
-    edges = np.stack([h_id(j, i), v_id(j, i + 1), h_id(j + 1, i), v_id(j, i)])
-    crossing = np.stack([cross_h[:-1, :], cross_v[:, 1:], cross_h[1:, :], cross_v[:, :-1]])
-    count = crossing.sum(axis=0)
-
-    pairs = []
-    two = count == 2
-    if two.any():
-        order = np.argsort(~crossing[:, two], axis=0, kind="stable")[:2]  # the two crossing edges, in order
-        chosen = np.take_along_axis(edges[:, two], order, axis=0)
-        pairs.append(chosen.T)
-    four = count == 4
-    if four.any():
-        centre = (z[:-1, :-1] + z[:-1, 1:] + z[1:, 1:] + z[1:, :-1])[four] / 4 >= level
-        corner = above[:-1, :-1][four]  # bottom-left corner
-        e = edges[:, four]
-        # If the centre sides with the bottom-left corner, the line cuts off bottom-right and top-left corners.
-        same = centre == corner
-        first = np.where(same, np.stack([e[0], e[1]]), np.stack([e[3], e[0]]))
-        second = np.where(same, np.stack([e[2], e[3]]), np.stack([e[1], e[2]]))
-        pairs += [first.T, second.T]
-    if not pairs:
+def true_parts(surface, lines: list[np.ndarray], level: float, tolerance: float) -> list[np.ndarray]:
+    """The runs of the polylines along which f stays within `tolerance` of `level`, at every vertex and at every
+    segment's midpoint (all evaluated in one call)."""
+    if not lines:
         return []
-    segments = np.concatenate(pairs)
-
-    # Point of every crossing edge.
-    points = np.full((h_count + rows * cols, 2), np.nan)
-    jh, ih = np.nonzero(cross_h)
-    points[h_id(jh, ih), 0] = x[ih] + t_h[jh, ih] * (x[ih + 1] - x[ih])
-    points[h_id(jh, ih), 1] = y[jh]
-    jv, iv = np.nonzero(cross_v)
-    points[v_id(jv, iv), 0] = x[iv]
-    points[v_id(jv, iv), 1] = y[jv] + t_v[jv, iv] * (y[jv + 1] - y[jv])
-    return [points[chain] for chain in _chains(segments)]
-
-
-def _chains(segments: np.ndarray) -> list[list[int]]:
-    """Join segments that share an edge point into polylines (each edge point joins at most two segments)."""
-    neighbours: dict[int, list[int]] = {}
-    for a, b in segments.tolist():
-        neighbours.setdefault(a, []).append(b)
-        neighbours.setdefault(b, []).append(a)
-    seen: set[int] = set()
-    chains = []
-    # Open chains start at their ends; what is left afterwards are closed loops.
-    starts = [node for node, near in neighbours.items() if len(near) == 1] + list(neighbours)
-    for start in starts:
-        if start in seen:
+    points = np.concatenate([np.concatenate((line, 0.5 * (line[1:] + line[:-1]))) for line in lines])
+    with np.errstate(all="ignore"):
+        near = np.abs(surface.value(points) - level) <= tolerance
+    parts, at = [], 0
+    for line in lines:
+        n = len(line)
+        at_vertices, at_midpoints = near[at:at + n], near[at + n:at + 2 * n - 1]
+        at += 2 * n - 1
+        good = at_vertices[1:] & at_vertices[:-1] & at_midpoints  # segment i joins vertices i and i + 1
+        if good.all():
+            parts.append(line)
             continue
-        chain, previous, node = [start], None, start
-        seen.add(start)
-        while True:
-            following = [n for n in neighbours[node] if n != previous and n not in seen]
-            if not following:
-                if len(chain) > 2 and start in neighbours[node] and previous is not None:
-                    chain.append(start)  # close the loop
-                break
-            previous, node = node, following[0]
-            seen.add(node)
-            chain.append(node)
-        if len(chain) > 1:
-            chains.append(chain)
-    return chains
+        start = None
+        for index, ok in enumerate([*good.tolist(), False]):
+            if ok and start is None:
+                start = index
+            elif not ok and start is not None:
+                parts.append(line[start:index + 1])
+                start = None
+    return parts
+
+
+def is_closed(line: np.ndarray) -> bool:
+    return len(line) > 3 and bool(np.all(line[0] == line[-1]))
+
+
+def inside(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """Which points lie inside a closed polygon (even-odd rule)."""
+    px, py = points[:, :1], points[:, 1:]
+    ax, ay, bx, by = polygon[:-1, 0], polygon[:-1, 1], polygon[1:, 0], polygon[1:, 1]
+    crosses = (ay > py) != (by > py)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        at = ax + (py - ay) * (bx - ax) / (by - ay)
+    return np.sum(crosses & (px < at), axis=1) % 2 == 1
+
+
+def encircled(surface, loops: list[np.ndarray], known: np.ndarray) -> list[bool]:
+    """For each closed loop, whether a critical point lies inside it: a known one, or one that Newton's method
+    on the gradient finds from the loop's centroid (it converges there for a loop around an extremum)."""
+    answers = [bool(len(known) and inside(known, loop).any()) for loop in loops]
+    unknown = [k for k, found in enumerate(answers) if not found]
+    if not unknown:
+        return answers
+    seeds = np.array([loops[k][:-1].mean(axis=0) for k in unknown])
+    points = newton(surface, seeds)
+    with np.errstate(all="ignore"):
+        gradient = surface.gradient(points)
+    converged = np.all(np.isfinite(points), axis=1) & (np.hypot(gradient[:, 0], gradient[:, 1]) < 1e-8 * (
+        1.0 + np.hypot(*np.abs(surface.gradient(seeds)).T)))
+    for k, point, ok in zip(unknown, points, converged, strict=True):
+        answers[k] = bool(ok and inside(point[None, :], loops[k])[0])
+    return answers
+
+
+def newton(surface, points: np.ndarray) -> np.ndarray:
+    """Newton's method on the gradient from many starting points at once."""
+    points = points.copy()
+    with np.errstate(all="ignore"):
+        for _ in range(NEWTON_STEPS):
+            g, h = surface.gradient(points), surface.hessian(points)
+            det = h[:, 0, 0] * h[:, 1, 1] - h[:, 0, 1] * h[:, 1, 0]
+            step = np.stack(((h[:, 1, 1] * g[:, 0] - h[:, 0, 1] * g[:, 1]) / det,
+                             (h[:, 0, 0] * g[:, 1] - h[:, 1, 0] * g[:, 0]) / det), axis=-1)
+            points = np.where(np.isfinite(step), points - step, points)
+    return points
 
 
 def polylines_with_gaps(lines: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

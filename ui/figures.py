@@ -11,48 +11,25 @@ relies on that order; the browser player finds the traces it moves by their `met
 
 from __future__ import annotations
 
-import base64
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from experiments.lessons import LESSONS
 from experiments.runner import Result, RunResult
-from experiments.url import to_query
-from surfaces import SURFACES, Surface
-from ui.contours import colour_bands, marching_squares, png, polylines_with_gaps
+from experiments.url import to_query, usable_zoom
+from surfaces import Surface
+from ui.formats import typed
 from ui.i18n import text
-from ui.theme import CRITICAL_SYMBOLS, LANDSCAPE_SCALE, run_style
+from ui.landscape import Landscape, landscape, landscape_image, landscape_traces, minimum_value
+from ui.theme import run_style
 
-GRID = 151  # landscape samples per axis for the level lines
-IMAGE = 320  # pixels per side of the filled-band image
-LOG_LEVELS_PER_DECADE = 4
-LINEAR_LEVELS = 20
 DRAW_LIMIT = 2000  # most points drawn per run; longer runs are decimated
 REACHED_TOLERANCE = 1e-3  # distance to a minimum that counts as having reached it
 # The page's own font stack; the browser player scales the size with the window.
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif", "size": 13}
 _LESSON_QUERIES = frozenset(lesson.query for lesson in LESSONS.values())
-_F4_MAX = float(np.finfo(np.float32).max)
-_F4_TINY = float(np.finfo(np.float32).tiny)
-
-
-def typed(values, dtype: str = "f4") -> dict:
-    """A plotly typed-array spec. Values float32 cannot hold (beyond its range, or so small they would flush
-    to zero on a log axis) send the array as float64 instead."""
-    array = np.asarray(values)
-    if dtype == "f4" and array.size:
-        magnitude = np.abs(array[np.isfinite(array)])
-        nonzero = magnitude[magnitude > 0]
-        if magnitude.size and (magnitude.max() > _F4_MAX or (nonzero.size and nonzero.min() < _F4_TINY)):
-            dtype = "f8"
-    little_endian = np.ascontiguousarray(array, dtype=np.dtype(dtype).newbyteorder("<"))
-    spec = {"dtype": dtype, "bdata": base64.b64encode(little_endian.tobytes()).decode("ascii")}
-    if array.ndim > 1:
-        spec["shape"] = ",".join(str(n) for n in array.shape)
-    return spec
 
 
 def drawn_steps(loss: np.ndarray, grad_norm: np.ndarray, limit: int = DRAW_LIMIT) -> np.ndarray:
@@ -72,137 +49,14 @@ def drawn_steps(loss: np.ndarray, grad_norm: np.ndarray, limit: int = DRAW_LIMIT
     return picked[picked < count]  # buckets made only of padding point past the end
 
 
-# -- the landscape ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Landscape:
-    """A bound surface sampled for drawing. Heights are log10(loss − low + offset) when the surface asks for log
-    levels (Rosenbrock's valley sits decades below its rim), else the loss itself."""
-
-    surface: Surface
-    levels: np.ndarray  # heights of the level lines
-    lines: list[tuple[np.ndarray, np.ndarray]]  # per level: x and y of its polylines, NaN between pieces
-    image: str  # the filled bands as a PNG data URI, covering the view box
-    height_range: tuple[float, float]
-    log: bool
-    low: float  # the lowest loss in view (or at a minimum), which a log height of log10(offset) stands for
-    offset: float  # added before the log so the lowest point is finite
-
-    def loss(self, height: float) -> float:
-        """The loss a height stands for."""
-        return self.low + 10.0**height - self.offset if self.log else height
-
-
-@lru_cache(maxsize=64)
-def landscape(surface_id: str, settings: tuple) -> Landscape:
-    """The sampled surface for a bound surface; cached per worker because it costs tens of milliseconds (the
-    level lines, and the polishing of Rastrigin's 25 critical points)."""
-    surface = SURFACES[surface_id](**dict(settings))
-    surface.critical_points()
-    xmin, xmax, ymin, ymax = surface.view()
-    x, y = np.linspace(xmin, xmax, GRID), np.linspace(ymin, ymax, GRID)
-    # The image samples pixel centres, so its pixels tile the view box exactly.
-    px = xmin + (np.arange(IMAGE) + 0.5) * (xmax - xmin) / IMAGE
-    py = ymin + (np.arange(IMAGE) + 0.5) * (ymax - ymin) / IMAGE
-    grid, fine = _sample(surface, x, y), _sample(surface, px, py)
-    low = min([float(grid.min()), float(fine.min())] + [minimum_value(surface, m) for m in surface.minima()])
-    log = surface.contour == "log"
-    offset = max((max(float(grid.max()), float(fine.max())) - low) * 1e-7, 1e-12) if log else 0.0
-    if log:
-        grid, fine = np.log10(grid - low + offset), np.log10(fine - low + offset)
-    top, bottom = float(max(grid.max(), fine.max())), float(min(grid.min(), fine.min()))
-    if log:
-        levels = np.arange(math.ceil(bottom * LOG_LEVELS_PER_DECADE), math.floor(top * LOG_LEVELS_PER_DECADE) + 1)
-        levels = levels / LOG_LEVELS_PER_DECADE
-    else:
-        levels = np.linspace(bottom, top, LINEAR_LEVELS + 2)[1:-1]
-    lines = [polylines_with_gaps(marching_squares(x, y, grid, float(level))) for level in levels]
-    image = "data:image/png;base64," + base64.b64encode(png(colour_bands(fine, levels, LANDSCAPE_SCALE))).decode()
-    return Landscape(surface, levels, lines, image, (bottom, top), log, low, offset)
-
-
-def _sample(surface: Surface, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        z = surface.value(np.stack(np.meshgrid(x, y), axis=-1))
-    finite = np.isfinite(z)
-    return np.where(finite, z, np.max(z[finite]) if finite.any() else 0.0)
-
-
-def landscape_of(result: Result) -> Landscape:
+def landscape_of(result: Result, box: tuple[float, float, float, float] | None = None) -> Landscape:
     experiment = result.experiment
-    return landscape(experiment.surface, tuple(sorted(experiment.surface_params.items())))
+    return landscape(experiment.surface, tuple(sorted(experiment.surface_params.items())), box)
 
 
 def surface_of(result: Result) -> Surface:
     """The result's surface with its critical points already polished (the cached landscape's instance)."""
     return landscape_of(result).surface
-
-
-def minimum_value(surface: Surface, point) -> float:
-    return float(surface.value(np.array([point.x, point.y])))
-
-
-def landscape_image(land: Landscape) -> dict:
-    xmin, xmax, ymin, ymax = land.surface.view()
-    return {"source": land.image, "xref": "x", "yref": "y", "x": xmin, "y": ymax, "sizex": xmax - xmin,
-            "sizey": ymax - ymin, "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}
-
-
-def landscape_traces(land: Landscape, start: tuple[float, float], lang: str = "en") -> list[dict]:
-    """The colour bar, one scatter trace per level line (whole decades darker), the critical points and the
-    start. All scatter, so Plotly.animate leaves them alone."""
-    t = text(lang)
-    bottom, top = land.height_range
-    colorbar = {"thickness": 12, "len": 0.9, "outlinewidth": 0,
-                "title": {"text": t("loss"), "side": "top"}}
-    if land.log:
-        # Ticks where the loss is a whole decade above the lowest point.
-        decades = [k for k in range(math.floor(bottom), math.ceil(top) + 1)
-                   if bottom <= math.log10(10.0**k + land.offset) <= top]
-        # Above a lowest point that is not 0, label the gap (as the loss curve does), not the loss itself.
-        colorbar.update(tickvals=[math.log10(10.0**k + land.offset) for k in decades],
-                        ticktext=[_loss_text(10.0**k) for k in decades])
-        if land.low != 0:
-            colorbar["title"]["text"] = t("loss-above", low=f"{land.low:.4g}")
-    scale = {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "showlegend": False,
-             "hoverinfo": "skip", "name": "loss",
-             "marker": {"color": [bottom], "cmin": bottom, "cmax": top, "colorscale": LANDSCAPE_SCALE,
-                        "showscale": True, "colorbar": colorbar, "size": 0},
-             "meta": {"role": "colorbar"}}
-    traces = [scale]
-    for level, (lx, ly) in zip(land.levels, land.lines, strict=True):
-        strong = land.log and float(level).is_integer()
-        traces.append({
-            "type": "scatter", "mode": "lines", "x": typed(lx), "y": typed(ly), "showlegend": False,
-            "line": {"color": "rgba(70,70,60,0.55)" if strong else "rgba(90,90,80,0.3)",
-                     "width": 1.1 if strong else 0.8},
-            "hovertemplate": f"{t('loss')} {_loss_text(land.loss(float(level)))}<extra></extra>", "name": "level",
-            "meta": {"role": "level"},
-        })
-    points = land.surface.critical_points()
-    traces.append({
-        "type": "scatter", "mode": "markers", "name": "critical points", "showlegend": False,
-        "x": [p.x for p in points], "y": [p.y for p in points],
-        "marker": {"symbol": [CRITICAL_SYMBOLS[p.kind] for p in points], "size": 15, "color": "#222222",
-                   "line": {"color": "#ffffff", "width": 1.5}},
-        "text": [f"{t(p.kind)} ({p.x:.4g}, {p.y:.4g})" for p in points], "hovertemplate": "%{text}<extra></extra>",
-        "meta": {"role": "critical"},
-    })
-    traces.append(start_trace(start, lang))
-    return traces
-
-
-def start_trace(start: tuple[float, float], lang: str = "en") -> dict:
-    return {"type": "scatter", "mode": "markers", "name": "start", "showlegend": False,
-            "x": [start[0]], "y": [start[1]],
-            "marker": {"symbol": "circle-open", "size": 16, "color": "#222222", "line": {"width": 2.5}},
-            "hovertemplate": text(lang)("start") + " (%{x:.4g}, %{y:.4g})<extra></extra>", "meta": {"role": "start"}}
-
-
-def _loss_text(value: float) -> str:
-    if value != 0 and (abs(value) < 0.01 or abs(value) >= 1e3):
-        return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e")
-    return f"{value:.3g}"
 
 
 # -- the runs ------------------------------------------------------------------------------------------------
@@ -270,17 +124,35 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%", "%%")
 
 
+def home_box(surface: Surface, start: tuple[float, float]) -> tuple[float, float, float, float]:
+    """The box the contour opens on: the surface's own view, widened to take in a start outside it (with a
+    tenth of the span to spare), so that the runs are never out of sight."""
+    xmin, xmax, ymin, ymax = surface.view()
+    x, y = start
+    if xmin <= x <= xmax and ymin <= y <= ymax:
+        return (xmin, xmax, ymin, ymax)
+    dx, dy = 0.1 * (xmax - xmin), 0.1 * (ymax - ymin)
+    return (min(xmin, x - dx), max(xmax, x + dx), min(ymin, y - dy), max(ymax, y + dy))
+
+
+def view_key(experiment) -> str:
+    """What the contour's zoom belongs to: the surface and the box it opens on. Zoom and pan survive a re-run
+    with the same key; a new surface, a surface parameter or a start that widens the box resets them."""
+    box = home_box(experiment.make_surface(), experiment.start)
+    return surface_key(experiment.surface, experiment.surface_params) + "|" + ",".join(map(repr, box))
+
+
 def contour_layout(result: Result) -> dict:
     experiment = result.experiment
-    xmin, xmax, ymin, ymax = result.surface.view()
+    xmin, xmax, ymin, ymax = home_box(result.surface, experiment.start)
     return {
-        # Zoom and pan survive re-runs; a new surface or surface parameter resets them.
-        "uirevision": surface_key(experiment.surface, experiment.surface_params),
+        "uirevision": view_key(experiment),
         "margin": {"l": 48, "r": 8, "t": 8, "b": 40},
         "xaxis": {"range": [xmin, xmax], "title": {"text": "x"}, "constrain": "domain", "zeroline": False,
-                  "showgrid": False, "ticks": "outside"},
+                  "showgrid": False, "ticks": "outside", "automargin": True},
         "yaxis": {"range": [ymin, ymax], "title": {"text": "y"}, "scaleanchor": "x", "scaleratio": 1,
-                  "constrain": "domain", "zeroline": False, "showgrid": False, "ticks": "outside"},
+                  "constrain": "domain", "zeroline": False, "showgrid": False, "ticks": "outside",
+                  "automargin": True},
         "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
         "hovermode": "closest", "dragmode": "zoom", "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",
         "font": FONT,
@@ -291,11 +163,20 @@ def surface_key(surface_id: str, surface_params: dict) -> str:
     return surface_id + "".join(f";{k}={v!r}" for k, v in sorted(surface_params.items()))
 
 
-def contour_figure(result: Result, steps: list[np.ndarray] | None = None, lang: str = "en") -> dict:
+def landscape_box(result: Result, zoom=None) -> tuple[float, float, float, float]:
+    """The box to draw the landscape over: the zoomed box when it belongs to this view, else the home box."""
+    home = home_box(result.surface, result.experiment.start)
+    if isinstance(zoom, dict) and zoom.get("view") == view_key(result.experiment):
+        return usable_zoom(zoom.get("box"), home) or home
+    return home
+
+
+def contour_figure(result: Result, steps: list[np.ndarray] | None = None, lang: str = "en", zoom=None) -> dict:
     steps = drawn(result) if steps is None else steps
-    land = landscape_of(result)
+    land = landscape_of(result, landscape_box(result, zoom))
     traces = landscape_traces(land, result.experiment.start, lang) + run_traces(result, steps, lang)
-    return {"data": traces, "layout": {**contour_layout(result), "images": [landscape_image(land)]}}
+    return {"data": traces, "layout": {**contour_layout(result), "images": [landscape_image(land)],
+                                       "meta": {"landscape": list(land.box)}}}
 
 
 # -- the curves ------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dash import dcc, html
 from experiments.lessons import LESSONS, lesson_link
 from experiments.url import View
 from ui.controls import experiment_fields, run_card, surface_fields, surface_picker
-from ui.figures import REACHED_TOLERANCE
+from ui.figures import REACHED_TOLERANCE, view_key
 from ui.i18n import LANGUAGES, Text
 from ui.locales.plotly import modebar_locale
 
@@ -69,6 +69,8 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                                    "lang": t.lang, "lessonQuery": lesson.query if lesson else "", "svg": t("svg")}),
         dcc.Store(id="edited"),
         dcc.Store(id="drawn"), dcc.Store(id="click-start"), dcc.Store(id="playback"), dcc.Store(id="player-ready"),
+        # The contour's zoom, for the landscape under it: the player writes it after a zoom or pan.
+        dcc.Store(id="zoom-box", data={"box": list(view.zoom), "view": view_key(experiment)} if view.zoom else None),
         html.Header([
             html.H1(t("app-name"), id="title", hidden="title" in hidden),
             _lessons_menu(t, lesson, plain_suffix, "lessons" in hidden),
