@@ -127,7 +127,7 @@ def test_parts_of_a_line_that_stray_from_the_level_are_cut_out():
 def test_a_closed_loop_stays_only_around_a_critical_point():
     surface = SURFACES["rosenbrock"]()  # its only critical point is the minimum at (1, 1)
     around = np.array([[1 + 0.1 * np.cos(a), 1 + 0.1 * np.sin(a)] for a in np.linspace(0, 2 * np.pi, 40)])
-    beside = around + [0.5, -0.7]  # a loop with no critical point inside, like an artefact of the grid
+    beside = around + np.array([0.5, -0.7])  # a loop with no critical point inside, like an artefact of the grid
     known = np.array([[1.0, 1.0]])
     assert encircled(surface, [around, beside], known) == [True, False]
     # Without the list, Newton's method from the loop's centroid finds the minimum inside the first loop only.
