@@ -243,6 +243,7 @@
     hook(curves);
     fitFonts(contour);
     fitFonts(curves);
+    fitColourBar(contour);
     var step = player.step;
     var positions = player.runs.map(function (run) { return position(run.steps, step); });
     traceGroups(contour).forEach(function (item) {
@@ -286,6 +287,31 @@
     if (!size || gd._descentFontPending || gd._fullLayout.font.size === size) return;
     gd._descentFontPending = true;
     window.Plotly.relayout(gd, { "font.size": size }).then(function () { gd._descentFontPending = false; });
+  }
+
+  /* On a phone the colour bar, the axis titles and the y tick labels' margin would take a quarter of the
+   * contour's width: the level lines carry the loss on hover and the tick labels (inside the plot) the
+   * coordinates, so the plot gets the width; a wide screen gets them back. */
+  var NARROW = window.matchMedia("(max-width: 699px)");
+  function fitColourBar(gd) {
+    var index = gd._fullData.findIndex(function (t) { return t.meta && t.meta.role === "colorbar"; });
+    if (index < 0 || gd._descentBarPending) return;
+    var wide = !NARROW.matches;
+    // Dash may draw the figure afresh from its own copy (its layout, but the traces as restyled): look at both.
+    var narrowNow = !gd._fullData[index].marker.showscale && gd.layout.yaxis.ticklabelposition === "inside";
+    if (narrowNow !== wide) return;
+    gd._descentBarPending = true;
+    if (!gd._descentWide) {
+      var l = gd.layout;
+      gd._descentWide = { "xaxis.title.text": l.xaxis.title.text, "yaxis.title.text": l.yaxis.title.text,
+                          "yaxis.ticklabelposition": "outside", "yaxis.automargin": true, "margin.l": l.margin.l };
+    }
+    var layout = wide ? gd._descentWide : { "xaxis.title.text": "", "yaxis.title.text": "",
+                                             "yaxis.ticklabelposition": "inside", "yaxis.automargin": false,
+                                             "margin.l": 6 };
+    window.Plotly.update(gd, { "marker.showscale": wide }, layout, [index]).then(function () {
+      gd._descentBarPending = false;
+    });
   }
 
   /* Plotly redraws its SVG after a zoom, a resize or a new figure; write the current step again afterwards. */
@@ -380,9 +406,49 @@
     "to-end": function () { pause(); seek(player.steps); },
   };
 
+  /* On a phone each run card is one line until it is opened; the runs opened stay open when the server
+   * rebuilds the cards (an added run, another optimizer). */
+  player.openRuns = {};
+  function openRunCards() {
+    document.querySelectorAll(".run-card").forEach(function (card, index) {
+      card.classList.toggle("collapsed", !player.openRuns[index]);
+    });
+  }
+  new MutationObserver(function (changes) {
+    if (changes.some(function (c) { return c.target.closest && c.target.closest("#runs-panel"); })) openRunCards();
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
+  /* A lesson's caption folds to its title and back: a click on the title, or the c key. A phone in presentation
+   * mode opens with it folded, so the plot comes first. */
+  function foldCaption(fold) {
+    var caption = document.getElementById("lesson-caption");
+    if (!caption || caption.hidden) return;
+    fold = fold === undefined ? !caption.classList.contains("collapsed") : fold;
+    caption.classList.toggle("collapsed", fold);
+    var title = caption.querySelector("h2");
+    if (title) title.setAttribute("aria-expanded", fold ? "false" : "true");
+    window.dispatchEvent(new Event("resize"));  // the plots take the room it leaves, or give it back
+  }
+  lab.foldCaption = foldCaption;
+  new MutationObserver(function () {
+    var caption = document.getElementById("lesson-caption");
+    if (!caption || caption._descentFolded) return;
+    caption._descentFolded = true;
+    if (NARROW.matches && document.querySelector(".app.present")) foldCaption(true);
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
   document.addEventListener("click", function (event) {
+    var heading = event.target.closest && event.target.closest("#lesson-caption h2");
+    if (heading && !event.target.closest("a")) { foldCaption(); return; }
     var button = event.target.closest && event.target.closest("button");
     if (!button) return;
+    if (button.classList.contains("run-open")) {
+      var cards = Array.prototype.slice.call(document.querySelectorAll(".run-card"));
+      var index = cards.indexOf(button.closest(".run-card"));
+      player.openRuns[index] = !player.openRuns[index];
+      openRunCards();
+      return;
+    }
     if (ACTIONS[button.id]) ACTIONS[button.id]();
     else if (button.id === "copy-link") copyLink(button);
     else if (button.dataset.lang) openWith("lang", button.dataset.lang);
@@ -503,6 +569,7 @@
       // A presenter's clicker sends these: the next or previous lesson.
       if (openLesson(event.key === "PageDown" ? 1 : -1)) event.preventDefault();
     }
+    else if (event.key === "c" || event.key === "C") { foldCaption(); }
     else if (event.key === "ArrowRight") { event.preventDefault(); stepBy(big); }
     else if (event.key === "ArrowLeft") { event.preventDefault(); stepBy(-big); }
     else if (event.key === "Home") { event.preventDefault(); ACTIONS["to-start"](); }
@@ -582,7 +649,8 @@
       lab.lastSlider = sliderValue;
       return [noUpdate(), Number(Math.pow(10, sliderValue).toPrecision(3))];
     }
-    if (typeof fieldValue === "number" && fieldValue > 0) return [Math.log10(fieldValue), noUpdate()];
+    var typed = typeof fieldValue === "string" ? Number(fieldValue.trim() || NaN) : fieldValue;
+    if (typeof typed === "number" && isFinite(typed) && typed > 0) return [Math.log10(typed), noUpdate()];
     return [noUpdate(), noUpdate()];
   };
 

@@ -11,6 +11,7 @@ MESSAGES = {
     "not-bool": "{name}={given} is not true/false; using {used}",
     "not-choice": "{name}={given} is not one of {choices}; using {used}",
     "not-number": "{name}={given} is not a finite number; using {used}",
+    "field-empty": "{name} was left empty; keeping {used}",
     "not-whole": "{name}={given} is not a whole number; using {used}",
     "below": "{name}={given} is below {low}; using {used}",
     "above": "{name}={given} is above {high}; using {used}",

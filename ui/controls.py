@@ -21,6 +21,14 @@ def control_value(param: Param, value: object) -> object:
     return float(value) if param.kind == FLOAT else value
 
 
+def number_input(control_id, value, *, whole: bool = False, **props) -> dcc.Input:
+    """A field for a number, committed on Enter or on leaving it. It is a text field: a browser's number field
+    turns "abc", "2.5" for a count, or an out-of-range entry into nothing at all, while the server reads what was
+    typed and says what it did instead. Phones still get a keypad for numbers."""
+    return dcc.Input(id=control_id, type="text", inputMode="numeric" if whole else "decimal", value=value,
+                     debounce=True, className="number", spellCheck=False, autoComplete="off", **props)
+
+
 def field_id(run: int, name: str) -> dict:
     return {"type": "run-field", "run": run, "field": name}
 
@@ -33,10 +41,7 @@ def param_control(t: Text, param: Param, value: object, control_id: dict | str, 
     tip = t.declared(param.help)
     if param.kind in (FLOAT, INT):
         tip = f"{tip} ({param.format(param.low)} … {param.format(param.high)})".strip()
-        # No min/max on the input: the browser would silently drop an out-of-range entry, while the server
-        # clamps it and says so.
-        control = dcc.Input(id=control_id, type="number", value=control_value(param, value),
-                            step=1 if param.kind == INT else "any", debounce=True, className="number")
+        control = number_input(control_id, control_value(param, value), whole=param.kind == INT)
     elif param.kind == BOOL:
         control = dcc.Checklist(id=control_id, options=[{"label": "", "value": "on"}],
                                 value=control_value(param, value), className="switch")
@@ -58,8 +63,7 @@ def lr_control(t: Text, run_index: int, run: Run) -> html.Div:
     slider = dcc.Slider(id={"type": "lr-slider", "run": run_index}, min=low, max=high, step=0.01,
                         value=math.log10(run.lr), marks=marks, allow_direct_input=False, updatemode="mouseup",
                         className="lr-slider")
-    field = dcc.Input(id=field_id(run_index, "lr"), type="number", value=run.lr, step="any", debounce=True,
-                      className="number")
+    field = number_input(field_id(run_index, "lr"), run.lr)
     tip = t.declared(param.help)
     return html.Div([html.Span("lr", className="name", title=tip), slider, field], className="lr-row",
                     title=f"{tip} ({param.format(param.low)} … {param.format(param.high)})")
@@ -71,6 +75,9 @@ def run_card(t: Text, index: int, run: Run) -> html.Div:
     schedule = SCHEDULES[run.schedule]
     header = html.Div([
         html.Span(style.glyph, className="glyph", style={"color": style.color}, title=t("run-number", n=index + 1)),
+        # On a phone a run is this one line until it is opened.
+        html.Button(html.Span(f"{t.declared(opt.title)} · η = {run.lr:g}", className="run-summary"),
+                    className="run-open", title=t("open-run"), **{"aria-label": t("open-run")}),
         dcc.Dropdown(id=field_id(index, "optimizer"), options=[{"label": t.declared(o.title), "value": o.id}
                                                                   for o in OPTIMIZERS.values()],
                      value=run.optimizer, clearable=False, className="optimizer"),
@@ -103,7 +110,7 @@ def run_card(t: Text, index: int, run: Run) -> html.Div:
         html.Details([html.Summary(t("update-rule")), html.Pre(t.declared(opt.equations), className="equations"),
                       html.Div(opt.torch and f"PyTorch: {opt.torch}", className="reference"),
                       html.Div(opt.reference, className="reference")], className="rule"),
-    ], className="run-card", style={"borderLeftColor": style.color}, id={"type": "run-card", "run": index})
+    ], className="run-card collapsed", style={"borderLeftColor": style.color}, id={"type": "run-card", "run": index})
 
 
 def surface_fields(t: Text, experiment: Experiment) -> list:
@@ -121,10 +128,8 @@ def experiment_fields(t: Text, experiment: Experiment, hidden: set[str] = frozen
                       hidden="steps-field" in hidden),
         param_control(t, SEED, experiment.seed, "seed", compact=True, id="seed-field", hidden="seed-field" in hidden),
         html.Label([html.Span(t("start"), className="name"),
-                    dcc.Input(id="start-x", type="number", value=experiment.start[0], step="any", debounce=True,
-                              className="number", name="start-x"),
-                    dcc.Input(id="start-y", type="number", value=experiment.start[1], step="any", debounce=True,
-                              className="number", name="start-y")],
+                    number_input("start-x", experiment.start[0], name="start-x"),
+                    number_input("start-y", experiment.start[1], name="start-y")],
                    className="field compact start", title=t("start-help"), id="start-field",
                    hidden="start-field" in hidden),
     ]

@@ -153,7 +153,8 @@ def contour_layout(result: Result) -> dict:
         "yaxis": {"range": [ymin, ymax], "title": {"text": "y"}, "scaleanchor": "x", "scaleratio": 1,
                   "constrain": "domain", "zeroline": False, "showgrid": False, "ticks": "outside",
                   "automargin": True},
-        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
+        # Above the plot, so it never meets the x-axis title, whatever the labels' length or language.
+        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0)"},
         "hovermode": "closest", "dragmode": "zoom", "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",
         "font": FONT,
     }

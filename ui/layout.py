@@ -72,13 +72,18 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
         # The contour's zoom, for the landscape under it: the player writes it after a zoom or pan.
         dcc.Store(id="zoom-box", data={"box": list(view.zoom), "view": view_key(experiment)} if view.zoom else None),
         html.Header([
-            html.H1(t("app-name"), id="title", hidden="title" in hidden),
-            _lessons_menu(t, lesson, plain_suffix, "lessons" in hidden),
-            html.Div([html.Span(t("surface"), className="name"), surface_picker(t, experiment)],
-                     className="field", id="surface-field", hidden="surface-field" in hidden),
-            html.Div(surface_fields(t, experiment), id="surface-params", className="inline",
-                     hidden="surface-params" in hidden),
-            html.Div(experiment_fields(t, experiment, hidden), className="inline"),
+            html.Div([
+                html.H1(t("app-name"), id="title", hidden="title" in hidden),
+                _lessons_menu(t, lesson, plain_suffix, "lessons" in hidden),
+            ], className="brand"),
+            # The experiment's settings: in the top bar on a wide screen, below the runs on a phone.
+            html.Div([
+                html.Div([html.Span(t("surface"), className="name"), surface_picker(t, experiment)],
+                         className="field", id="surface-field", hidden="surface-field" in hidden),
+                html.Div(surface_fields(t, experiment), id="surface-params", className="inline",
+                         hidden="surface-params" in hidden),
+                html.Div(experiment_fields(t, experiment, hidden), className="inline"),
+            ], className="settings"),
             html.Div([
                 html.Button(t("copy-link"), id="copy-link", className="action",
                             **{"data-done": t("copied"), "data-failed": t("copy-failed")}),
@@ -142,7 +147,8 @@ def _caption(t: Text, lesson, suffix: str, hidden: bool):
     number = list(LESSONS).index(lesson.slug) + 1
     return html.Section([
         html.H2([html.Span(t("lesson-number", n=number), className="number"), lesson.title[t.lang],
-                 html.A(t("back-to-lesson"), href="?" + lesson_link(lesson) + suffix, className="back")]),
+                 html.A(t("back-to-lesson"), href="?" + lesson_link(lesson) + suffix, className="back")],
+                title=t("caption-toggle"), tabIndex=0, **{"aria-expanded": "true"}),
         html.P(lesson.caption[t.lang]),
         html.P([t("lesson-source", seed=lesson.seed.split("_")[0]), " ", html.Q(lesson.quote, lang="zh")],
                className="source"),

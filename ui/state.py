@@ -9,19 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from declarations import FLOAT, INT, Param, to_number
 from declarations.messages import message
-from experiments.limits import MAX_RUNS
-from experiments.model import NOISE, Experiment, Run, clean_label
+from experiments.limits import MAX_RUNS, START_LIMIT
+from experiments.model import NOISE, SEED, STEPS, Experiment, Run, clean_label
 from experiments.url import parse
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
 
 RUN_KEYS = ("optimizer", "schedule", "noise", "label")  # run fields that are not hyper- or schedule parameters
+START_X = Param("start x", 0.0, -START_LIMIT, START_LIMIT, help="where every run starts")
+START_Y = Param("start y", 0.0, -START_LIMIT, START_LIMIT, help="where every run starts")
 
 
 @dataclass
 class Controls:
-    """The values the controls show. None means "empty or unreadable": the current value is kept."""
+    """The values the controls show, as the fields hold them (typed numbers arrive as text). None means the
+    current value is kept."""
 
     surface: str
     surface_values: dict[str, object] = field(default_factory=dict)
@@ -55,8 +59,18 @@ def edit(current: Experiment, controls: Controls, action: tuple = ()) -> tuple[E
         start: tuple[object, object] = SURFACES[surface].default_start
     else:
         surface = current.surface
-        surface_values = {name: value for name, value in controls.surface_values.items() if value is not None}
-        start = tuple(v if v is not None else c for v, c in zip(controls.start, current.start, strict=True))
+        declared = {p.name: p for p in SURFACES[surface].params}
+        surface_values = {}
+        for name, value in controls.surface_values.items():
+            if name in declared and declared[name].kind in (FLOAT, INT):
+                value = typed(declared[name], value, current.surface_params.get(name), messages)
+            if value is not None:
+                surface_values[name] = value
+        start = tuple(c if v is None else v for v, c in zip(
+            (typed(START_X, controls.start[0], current.start[0], messages),
+             typed(START_Y, controls.start[1], current.start[1], messages)), current.start, strict=True))
+    steps = typed(STEPS, controls.steps, current.steps, messages)
+    seed = typed(SEED, controls.seed, current.seed, messages)
     if kind == "start":
         start = (action[1], action[2])
     elif kind == "add":
@@ -77,8 +91,8 @@ def edit(current: Experiment, controls: Controls, action: tuple = ()) -> tuple[E
 
     pairs = [("surface", surface), *((k, _text(v)) for k, v in surface_values.items()),
              ("start", f"{_text(start[0])},{_text(start[1])}"),
-             ("steps", _text(controls.steps if controls.steps is not None else current.steps)),
-             ("seed", _text(controls.seed if controls.seed is not None else current.seed))]
+             ("steps", _text(steps if steps is not None else current.steps)),
+             ("seed", _text(seed if seed is not None else current.seed))]
     pairs += [("opt", _run_text(values)) for values in runs]
     query = "&".join(f"{key}={quote(value, safe='(),=')}" for key, value in pairs)
     experiment, warnings = parse(query)
@@ -96,15 +110,19 @@ def _fill(values: dict[str, object], current: Run | None, messages: list[str]) -
     kept = {"optimizer": optimizer, "schedule": schedule}
     params = [*OPTIMIZERS[optimizer].params, *SCHEDULES[schedule].params, NOISE]
     for param in params:
-        value = values.get(param.name)
-        if value is None and current is not None:
+        before = None  # what the field held before this edit, where the run had this setting
+        if current is not None:
             own = param in OPTIMIZERS[optimizer].params
             if own and (same or param.name in current.hyper):
-                value = current.hyper.get(param.name)
+                before = current.hyper.get(param.name)
             elif param in SCHEDULES[schedule].params and same_schedule:
-                value = current.schedule_params.get(param.name)
+                before = current.schedule_params.get(param.name)
             elif param is NOISE:
-                value = current.noise
+                before = current.noise
+        value = values.get(param.name)
+        if param.kind in (FLOAT, INT):
+            value = typed(param, value, before, messages)
+        value = before if value is None else value
         if value is not None:
             kept[param.name] = value
     label = values.get("label")
@@ -116,6 +134,28 @@ def _fill(values: dict[str, object], current: Run | None, messages: list[str]) -
             messages.append(message("label-shortened", given=repr(str(label)[:40]), used=repr(cleaned)))
         kept["label"] = cleaned
     return kept
+
+
+def typed(param: Param, raw: object, before: object, messages: list[str]) -> object:
+    """What a typed number field holds: the text as typed for the link parser to read (and clamp, or round a
+    fraction where a count is wanted, saying so), or None to keep the value it had `before`, with a message,
+    when it was left empty or holds no number."""
+    if not isinstance(raw, str):
+        return raw
+    text = raw.strip()
+    shown = param.format(before) if before is not None else "its value"
+    if not text:
+        messages.append(message("field-empty", name=param.name, used=shown))
+        return None
+    if to_number(text) is None:
+        messages.append(message("not-number", name=param.name, given=_short(text), used=shown))
+        return None
+    return text
+
+
+def _short(text: str) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return repr(text if len(text) <= 24 else text[:24] + "…")
 
 
 def _run_text(values: dict[str, object]) -> str:
