@@ -100,7 +100,13 @@
     }
     var scrub = document.getElementById("scrub");
     if (scrub) scrub.max = String(playback.steps);
-    if (opened && view.step !== null && view.step !== undefined) {
+    var carried = carriedPlayback(playback.query);
+    if (carried) {
+      // The same experiment in another language or mode: go on where it was, playing or paused.
+      player.openedAt = view && view.query;
+      seek(carried.step);
+      if (carried.playing) play(); else pause();
+    } else if (opened && view.step !== null && view.step !== undefined) {
       player.openedAt = view.query;
       pause();
       seek(view.step);
@@ -244,6 +250,7 @@
     fitFonts(contour);
     fitFonts(curves);
     fitColourBar(contour);
+    checkView(contour);
     var step = player.step;
     var positions = player.runs.map(function (run) { return position(run.steps, step); });
     traceGroups(contour).forEach(function (item) {
@@ -313,6 +320,53 @@
       gd._descentBarPending = false;
     });
   }
+
+  /* When the start or a path is out of the contour's view, say so, with a button that zooms out to take them
+   * in (their whole paths, not only what is drawn so far). */
+  function checkView(gd) {
+    var notice = document.getElementById("view-notice");
+    var start = gd._fullData.filter(function (t) { return t.meta && t.meta.role === "start"; })[0];
+    if (!notice || !start) return;
+    var xr = gd._fullLayout.xaxis.range, yr = gd._fullLayout.yaxis.range;
+    var key = [player.query, xr[0], xr[1], yr[0], yr[1]].join();
+    if (key === player.viewChecked) return;
+    player.viewChecked = key;
+    var xs = [start.x[0]], ys = [start.y[0]], out = 0;
+    function outside(x, y) {
+      return x < Math.min(xr[0], xr[1]) || x > Math.max(xr[0], xr[1]) || y < Math.min(yr[0], yr[1]) ||
+        y > Math.max(yr[0], yr[1]);
+    }
+    player.runs.forEach(function (run) {
+      var leaves = false;
+      for (var i = 0; i < run.x.length; i++) {
+        if (!isFinite(run.x[i]) || !isFinite(run.y[i])) continue;
+        xs.push(run.x[i]);
+        ys.push(run.y[i]);
+        if (outside(run.x[i], run.y[i])) leaves = true;
+      }
+      if (leaves) out += 1;
+    });
+    var startOut = outside(start.x[0], start.y[0]);
+    if (!out && !startOut) { notice.hidden = true; return; }
+    var words = startOut ? notice.dataset.start : notice.dataset.paths.replace("{n}", out)
+      .replace("{total}", player.runs.length);
+    notice.querySelector(".what").textContent = words;
+    notice.hidden = false;
+    var lows = [Math.min.apply(null, xs), Math.min.apply(null, ys)];
+    var highs = [Math.max.apply(null, xs), Math.max.apply(null, ys)];
+    player.fit = [0, 1].map(function (k) {
+      var range = k === 0 ? xr : yr;
+      var low = Math.min(lows[k], range[0], range[1]), high = Math.max(highs[k], range[0], range[1]);
+      var pad = 0.05 * (high - low || 1);
+      return [low - pad, high + pad];
+    });
+  }
+  function fitPaths() {
+    var contour = graph("contour");
+    if (!contour || !player.fit) return;
+    window.Plotly.relayout(contour, { "xaxis.range": player.fit[0], "yaxis.range": player.fit[1] });
+  }
+  lab.fitPaths = fitPaths;
 
   /* Plotly redraws its SVG after a zoom, a resize or a new figure; write the current step again afterwards. */
   function hook(gd) {
@@ -450,6 +504,7 @@
       return;
     }
     if (ACTIONS[button.id]) ACTIONS[button.id]();
+    else if (button.id === "fit-paths") fitPaths();
     else if (button.id === "copy-link") copyLink(button);
     else if (button.dataset.lang) openWith("lang", button.dataset.lang);
     else if (button.id === "toggle-present") openWith("present", button.dataset.present === "1" ? "1" : "");
@@ -487,6 +542,24 @@
     window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
   }
 
+  /* Switching language or presentation mode opens the page again: the playback step and whether it was playing
+   * travel in the tab's session storage, for that experiment only. */
+  var CARRIED = "descent-lab-playback";
+  function carryPlayback() {
+    try {
+      window.sessionStorage.setItem(CARRIED, JSON.stringify({ query: player.query, step: player.step,
+                                                               playing: player.playing }));
+    } catch (error) { /* storage may be off: the page then opens as a link would */ }
+  }
+  function carriedPlayback(query) {
+    var carried = null;
+    try {
+      carried = JSON.parse(window.sessionStorage.getItem(CARRIED) || "null");
+      window.sessionStorage.removeItem(CARRIED);
+    } catch (error) { carried = null; }
+    return carried && carried.query === query && typeof carried.step === "number" ? carried : null;
+  }
+
   /* Open the lesson `offset` places from the current one in the gallery (whose links keep the language,
    * presentation mode and hidden parts). Only on a lesson's page. */
   function openLesson(offset) {
@@ -502,6 +575,7 @@
    * its link, so a language or presentation change is a reload that keeps everything else. */
   function openWith(key, value) {
     writeAddressNow();
+    carryPlayback();
     var params = new URLSearchParams(window.location.search);
     if (value) params.set(key, value); else params.delete(key);
     var query = params.toString().replace(/%28/g, "(").replace(/%29/g, ")").replace(/%2C/g, ",")
@@ -585,24 +659,42 @@
     }
   });
 
-  /* A click anywhere on the contour sets the start to the point under the cursor. Plotly's click event names
-   * the nearest grid node, so the position is recomputed from the mouse event and the axes. */
+  /* A click or a tap anywhere on the contour's plot sets the start to the point under it. Plotly's click event
+   * names the nearest data point (and a tap on a touch screen may not make one), so the point is read from the
+   * pointer and the axes. A double click (plotly's reset of the zoom) sets nothing. */
+  var TAP_MOVE = 6, TAP_MS = 600, DOUBLE_MS = 300;
   function attachClick(gd) {
-    if (gd._descentClick || typeof gd.on !== "function") return;
+    if (gd._descentClick) return;
     gd._descentClick = true;
-    gd.on("plotly_click", function (click) {
-      var event = click && click.event;
-      var layout = gd._fullLayout;
-      if (!event || !layout) return;
-      var xa = layout.xaxis, ya = layout.yaxis, box = gd.getBoundingClientRect();
-      var x = xa.p2d(event.clientX - box.left - xa._offset);
-      var y = ya.p2d(event.clientY - box.top - ya._offset);
-      if (!isFinite(x) || !isFinite(y)) return;
-      window.dash_clientside.set_props("click-start", {
-        data: { x: roundTo(x, xa.range), y: roundTo(y, ya.range), at: Date.now() },
-      });
+    var down = null, pending = null;
+    gd.addEventListener("pointerdown", function (event) {
+      var area = event.target.closest && event.target.closest(".nsewdrag");
+      down = area && event.isPrimary ? { x: event.clientX, y: event.clientY, at: performance.now() } : null;
+    }, true);
+    gd.addEventListener("pointerup", function (event) {
+      if (!down || !event.isPrimary) return;
+      var moved = Math.hypot(event.clientX - down.x, event.clientY - down.y);
+      var quick = performance.now() - down.at < TAP_MS;
+      down = null;
+      if (moved > TAP_MOVE || !quick) return;  // a drag: plotly's zoom or pan
+      if (pending) { window.clearTimeout(pending); pending = null; return; }  // the second click of a double
+      var at = { x: event.clientX, y: event.clientY };
+      pending = window.setTimeout(function () { pending = null; setStartAt(gd, at.x, at.y); }, DOUBLE_MS);
+    }, true);
+  }
+
+  function setStartAt(gd, clientX, clientY) {
+    var layout = gd._fullLayout;
+    if (!layout) return;
+    var xa = layout.xaxis, ya = layout.yaxis, box = gd.getBoundingClientRect();
+    var x = xa.p2d(clientX - box.left - xa._offset);
+    var y = ya.p2d(clientY - box.top - ya._offset);
+    if (!isFinite(x) || !isFinite(y)) return;
+    window.dash_clientside.set_props("click-start", {
+      data: { x: roundTo(x, xa.range), y: roundTo(y, ya.range), at: Date.now() },
     });
   }
+  lab.setStartAt = setStartAt;
 
   /* Round to about a thousandth of the visible span, so links stay short and the point is still exact
    * to the pixel. */

@@ -23,7 +23,10 @@ def _write_html(args, result) -> None:
     lang = resolve_lang(view.lang)
     lesson = LESSONS.get(view.lesson)
     title = args.title or (lesson.title[lang] if lesson else None)
-    page = standalone_html(result, title=title, lang=lang, caption=lesson.caption[lang] if lesson else "")
+    # A full link names the page's own address, which the file then links back to; a bare query does not.
+    address = args.link.split("?", 1)[0] if "://" in args.link.split("?", 1)[0] else ""
+    page = standalone_html(result, title=title, lang=lang, caption=lesson.caption[lang] if lesson else "",
+                           view=view, address=address)
     with open(args.html, "w", encoding="utf-8") as handle:
         handle.write(page)
 

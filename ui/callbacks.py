@@ -31,7 +31,7 @@ from ui.figures import (
 )
 from ui.i18n import LANGUAGES, Text, choose_language, text
 from ui.landscape import LANDSCAPE_TRACES, landscape_image, level_traces
-from ui.layout import HIDEABLE, messages_block, page
+from ui.layout import HIDEABLE, add_run_title, messages_block, page
 from ui.state import Controls, edit, structure
 from ui.theme import run_style
 
@@ -45,6 +45,7 @@ def register(app) -> None:
         Output("query", "data"), Output("runs", "children"), Output("surface-params", "children"),
         Output("surface", "value"), Output("steps", "value"), Output("seed", "value"),
         Output("start-x", "value"), Output("start-y", "value"), Output("messages", "children"),
+        Output("add-run", "disabled"), Output("add-run", "title"),
         Input("surface", "value"),
         Input({"type": "surface-param", "name": ALL}, "value"),
         Input("steps", "value"), Input("seed", "value"), Input("start-x", "value"), Input("start-y", "value"),
@@ -166,7 +167,7 @@ def _on_edit(surface, surface_values, steps, seed, start_x, start_y, click, run_
     if not fired:
         # The page was just rendered from its link with every control in place. Passing the query on (rather
         # than preventing the update) is what lets the result callback that depends on it run.
-        return (query, *[no_update] * 8)
+        return (query, *[no_update] * 10)
     t = _text_of(view_data)
     current, _ = parse(query)
     action = _action(fired, click)
@@ -228,8 +229,9 @@ def _shown_of(experiment) -> tuple:
 def _outputs(t: Text, experiment, messages: list[str], *, rebuild: bool, surface: bool):
     runs = [run_card(t, i, r) for i, r in enumerate(experiment.runs)] if rebuild else no_update
     fields = surface_fields(t, experiment) if rebuild or surface else no_update
+    full = len(experiment.runs) >= MAX_RUNS
     return (to_query(experiment), runs, fields, experiment.surface, experiment.steps, experiment.seed,
-            experiment.start[0], experiment.start[1], messages_block(t, messages))
+            experiment.start[0], experiment.start[1], messages_block(t, messages), full, add_run_title(t, full))
 
 
 # -- results ---------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from declarations import BOOL, CHOICE, FLOAT, INT, Param
 from experiments.model import NOISE, SEED, STEPS, Experiment, Run
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
+from ui.figures import default_name
 from ui.i18n import Text
 from ui.theme import run_style
 
@@ -104,7 +105,7 @@ def run_card(t: Text, index: int, run: Run) -> html.Div:
             *schedule_fields,
             html.Label([html.Span(t("label"), className="name"),
                         dcc.Input(id=field_id(index, "label"), type="text", value=run.label, debounce=True,
-                                  maxLength=40, placeholder=run.name, className="text")],
+                                  maxLength=40, placeholder=default_name(run, t), className="text")],
                        className="field compact", title=t("label-help")),
         ], className="grid"),
         html.Details([html.Summary(t("update-rule")), html.Pre(t.declared(opt.equations), className="equations"),

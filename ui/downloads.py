@@ -15,7 +15,7 @@ from urllib.parse import quote
 from flask import Response, request
 
 from experiments.lessons import LESSONS
-from experiments.url import parse, parse_view, to_query
+from experiments.url import View, parse, parse_view, to_query
 from ui.callbacks import accepted_languages, computed
 from ui.i18n import choose_language
 from ui.standalone import standalone_html
@@ -74,8 +74,11 @@ def download_html() -> Response:
         if lesson is not None and lesson.query != to_query(experiment):
             lesson = None  # edited since: the caption would describe another experiment
         result, _ = computed(to_query(experiment))
+        shown = View(step=view.step, zoom=view.zoom, lang=view.lang, lesson=view.lesson if lesson else "")
+        # The page's own address, so that the file links back to what it shows.
         page = standalone_html(result, title=lesson.title[lang] if lesson else None, lang=lang,
-                               caption=lesson.caption[lang] if lesson else "")
+                               caption=lesson.caption[lang] if lesson else "", view=shown,
+                               address=request.url_root.rstrip("/") + "/")
     except Exception:
         logging.getLogger(__name__).exception("the HTML of %r failed", _link())
         return Response("the page could not be built; the error was logged\n", 500, mimetype="text/plain")

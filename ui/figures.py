@@ -19,6 +19,7 @@ import numpy as np
 from experiments.lessons import LESSONS
 from experiments.runner import Result, RunResult
 from experiments.url import to_query, usable_zoom
+from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import Surface
 from ui.formats import typed
 from ui.i18n import text
@@ -107,11 +108,30 @@ def run_traces(result: Result, steps: list[np.ndarray], lang: str = "en") -> lis
 
 
 def run_names(result: Result, lang: str) -> list[str]:
-    """The runs' names in the legend and the table. A lesson's run labels read in the page's language; anyone
-    else's labels are shown as typed (the CSV and the label field keep them so too)."""
+    """The runs' names in the legend and the table. A run without a label is named in the page's language (the
+    optimizer and its rate, then its schedule and noise); a lesson's run labels read in the page's language too;
+    anyone else's labels are shown as typed (the CSV and the label field keep them so too)."""
     t = text(lang)
     lesson = to_query(result.experiment) in _LESSON_QUERIES
-    return [t.declared(rr.run.label) if lesson and rr.run.label else rr.run.name for rr in result.runs]
+    names = []
+    for rr in result.runs:
+        if rr.run.label:
+            names.append(t.declared(rr.run.label) if lesson else rr.run.label)
+        else:
+            names.append(default_name(rr.run, t))
+    return names
+
+
+def default_name(run, t) -> str:
+    """``adam lr=0.01 cosine σ=0.5`` in English (as Run.name), ``Adam η=0.01 余弦退火 σ=0.5`` in Chinese."""
+    text_ = t("run-name", optimizer=run.optimizer, title=t.declared(OPTIMIZERS[run.optimizer].title),
+              lr=f"{run.lr:g}")
+    if run.schedule != "constant":
+        text_ += " " + t("run-name-schedule", schedule=run.schedule,
+                         title=t.declared(SCHEDULES[run.schedule].title))
+    if run.noise:
+        text_ += f" σ={run.noise:g}"
+    return text_
 
 
 def _legend_name(rr: RunResult, name: str, t) -> str:
@@ -131,8 +151,13 @@ def home_box(surface: Surface, start: tuple[float, float]) -> tuple[float, float
     x, y = start
     if xmin <= x <= xmax and ymin <= y <= ymax:
         return (xmin, xmax, ymin, ymax)
-    dx, dy = 0.1 * (xmax - xmin), 0.1 * (ymax - ymin)
-    return (min(xmin, x - dx), max(xmax, x + dx), min(ymin, y - dy), max(ymax, y + dy))
+    width, height = xmax - xmin, ymax - ymin
+    x0, x1 = min(xmin, x - 0.1 * width), max(xmax, x + 0.1 * width)
+    y0, y1 = min(ymin, y - 0.1 * height), max(ymax, y + 0.1 * height)
+    # Keep the surface box's shape, so equal axes do not squash the plot to a strip.
+    scale = max((x1 - x0) / width, (y1 - y0) / height)
+    grow_x, grow_y = (scale * width - (x1 - x0)) / 2, (scale * height - (y1 - y0)) / 2
+    return (x0 - grow_x, x1 + grow_x, y0 - grow_y, y1 + grow_y)
 
 
 def view_key(experiment) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from experiments.lessons import LESSONS, lesson_link
+from experiments.limits import MAX_RUNS
 from experiments.url import View
 from ui.controls import experiment_fields, run_card, surface_fields, surface_picker
 from ui.figures import REACHED_TOLERANCE, view_key
@@ -53,6 +54,10 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
         html.Label(dcc.Input(id="scrub", type="range", min=0, max=experiment.steps, step=1, value=0,
                              className="scrub"), title=t("scrub"), className="scrub-box"),
         html.Span(t("step-of", step=0, steps=0), id="step-readout", className="readout", **{"aria-live": "off"}),
+        # Said by the player when the start or a path is out of the contour's view.
+        html.Span([html.Span(className="what"), html.Button(t("fit-paths"), id="fit-paths", className="action")],
+                  id="view-notice", className="view-notice", hidden=True, role="status",
+                  **{"data-paths": t("paths-out"), "data-start": t("start-out")}),
         html.Label([t("speed") + " ", html.Select([html.Option(f"×{s:g}", value=str(s), selected=s == 1)
                                                    for s in SPEEDS], id="speed")], className="speed"),
         dcc.Loading(html.Div(id="status", className="status"), id="busy", type="dot", delay_show=150,
@@ -106,7 +111,8 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
             html.Div(messages_block(t, messages), id="messages", className="messages", role="status",
                      hidden="messages" in hidden),
             html.Div([run_card(t, i, r) for i, r in enumerate(experiment.runs)], id="runs"),
-            html.Button(t("add-run"), id="add-run", className="add"),
+            html.Button(t("add-run"), id="add-run", className="add", disabled=len(experiment.runs) >= MAX_RUNS,
+                        title=add_run_title(t, len(experiment.runs) >= MAX_RUNS)),
         ], className="runs-panel", id="runs-panel", hidden="runs-panel" in hidden),
         html.Main([
             html.Div([html.Div([
@@ -122,6 +128,10 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                    hidden="hint" in hidden),
         ], className="main"),
     ], className=classes, id="app", lang=t.lang)
+
+
+def add_run_title(t: Text, full: bool) -> str:
+    return t("at-most-runs", limit=MAX_RUNS) if full else t("add-run-help")
 
 
 def messages_block(t: Text, messages: list[str]):

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from experiments.runner import Result
-from experiments.url import to_query
+from experiments.url import View, to_query, usable_zoom
 from ui.figures import (
     FONT,
     contour_layout,
@@ -31,6 +31,7 @@ from ui.figures import (
     curves_figure,
     drawn,
     drawn_steps,
+    home_box,
     landscape_image,
     landscape_of,
     landscape_traces,
@@ -79,8 +80,10 @@ def _round_strides():
         power *= 10
 
 
-def standalone_figure(result: Result, lang: str = "en") -> dict:
-    """The figure of the page: data, layout, frames and config, all strict JSON (no NaN or infinity)."""
+def standalone_figure(result: Result, lang: str = "en", zoom=None, step: int | None = None) -> dict:
+    """The figure of the page: data, layout, frames and config, all strict JSON (no NaN or infinity). It opens
+    on `zoom` (x0, x1, y0, y1) and paused at `step` when given, as the page was; else on the whole surface at the
+    end of the runs."""
     lang = resolve_lang(lang)
     t = text(lang)
     steps = drawn(result)
@@ -89,7 +92,8 @@ def standalone_figure(result: Result, lang: str = "en") -> dict:
     ends = [len(rr.points) - 1 for rr in runs]
 
     # -- the contour: landscape, paths, heads and divergence markers, on x/y ---------------------------------------
-    land = landscape_of(result)
+    box = usable_zoom(zoom, home_box(result.surface, result.experiment.start)) if zoom is not None else None
+    land = landscape_of(result, box)
     landscape = landscape_traces(land, result.experiment.start, lang=lang)
     colorbar = landscape[0]["marker"]["colorbar"]
     colorbar.update(x=CONTOUR_RIGHT + 0.01, xanchor="left", y=0.5, yanchor="middle", len=0.8)
@@ -125,6 +129,8 @@ def standalone_figure(result: Result, lang: str = "en") -> dict:
 
     layout = contour_layout(result)
     layout.pop("uirevision", None)
+    if box is not None:
+        layout["xaxis"]["range"], layout["yaxis"]["range"] = list(box[:2]), list(box[2:])
     layout["xaxis"]["domain"] = [0, CONTOUR_RIGHT]
     layout["yaxis"]["domain"] = [0, 1]
     layout.update(
@@ -149,6 +155,9 @@ def standalone_figure(result: Result, lang: str = "en") -> dict:
 
     # -- the animation --------------------------------------------------------------------------------------------
     ticks = frame_steps(last)
+    paused = None if step is None else min(max(int(step), 0), last)
+    if paused is not None and paused not in ticks:
+        ticks = sorted([*ticks, paused])  # the slider can stop exactly where the page was paused
     in_frames = [_frame_subset(rr, picked) for rr, picked in zip(runs, steps, strict=True)]
     values_by_row = {row.key: [row_values(rr, row.key, offset) for rr in runs] for row in rows}
     traces = [*range(first_path, heads_index + 1), *moved["curve-heads"], *moved["cursor"]]
@@ -170,6 +179,9 @@ def standalone_figure(result: Result, lang: str = "en") -> dict:
         frame_data += [{"x": [k, k]} for _ in rows]
         frames.append({"name": str(k), "data": frame_data, "traces": traces})
 
+    if paused is not None:  # open on that frame: the paths drawn up to it, the heads and cursors at it
+        for index, values in zip(traces, frames[ticks.index(paused)]["data"], strict=True):
+            data[index] = {**data[index], **values}
     frame_ms = max(MIN_FRAME_MS, round(PLAY_MS / len(ticks)))
     still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
     layout["updatemenus"] = [{
@@ -184,7 +196,8 @@ def standalone_figure(result: Result, lang: str = "en") -> dict:
         ],
     }]
     layout["sliders"] = [{  # right of the buttons, which take about 170 px
-        "active": len(ticks) - 1, "x": 0, "xanchor": "left", "len": 1, "y": 0, "yanchor": "top",
+        "active": len(ticks) - 1 if paused is None else ticks.index(paused), "x": 0, "xanchor": "left", "len": 1,
+        "y": 0, "yanchor": "top",
         "pad": {"t": 50, "b": 0, "l": 190}, "currentvalue": {"prefix": t("step") + " ", "xanchor": "right",
                                                     "font": {"size": 13}},
         "transition": {"duration": 0}, "ticklen": 4, "minorticklen": 0,
@@ -196,20 +209,30 @@ def standalone_figure(result: Result, lang: str = "en") -> dict:
     return {"data": data, "layout": layout, "frames": frames, "config": config}
 
 
-def standalone_html(result: Result, title: str | None = None, lang: str = "en", caption: str = "") -> str:
+def standalone_html(result: Result, title: str | None = None, lang: str = "en", caption: str = "", *,
+                    view: View | None = None, address: str = "") -> str:
     """A complete HTML document: the animated figure with plotly.js inlined, a title, an optional caption (a
-    lesson's) and the experiment's link query. Opens offline from file://; nothing is fetched."""
+    lesson's) and a link back to the experiment. Opens offline from file://; nothing is fetched.
+
+    `view` is the page's zoom and paused step, which the figure opens on; `address` the page's own address
+    (scheme, host and path), which makes the link back a real one; without it the link is shown as text."""
     key = resolve_lang(lang)
     t = text(key)
     experiment = result.experiment
     if title is None or not title.strip():
         title = t("export-title", surface=t.declared(result.surface.title))
-    query = to_query(experiment)
-    figure = json.dumps(standalone_figure(result, key), allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    view = view or View()
+    zoom = usable_zoom(view.zoom, home_box(result.surface, experiment.start)) if view.zoom else None
+    step = None if view.step is None else min(max(view.step, 0), max(len(rr.points) for rr in result.runs) - 1)
+    query = to_query(experiment, View(step=step, zoom=zoom, lang=view.lang, lesson=view.lesson))
+    figure = json.dumps(standalone_figure(result, key, zoom=zoom, step=step), allow_nan=False,
+                        ensure_ascii=False, separators=(",", ":"))
     # Inside <script>, "</script>" or "<!--" in a label must not end the block: no "<" reaches it raw.
     figure = figure.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     shown = html.escape(title.strip())
-    return _PAGE.format(lang=key, title=shown, link=html.escape(t("link")), query=html.escape(query),
+    link = html.escape(address + "?" + query)
+    back = f'<a href="{link}"><code>{link}</code></a>' if address else f"<code>{link}</code>"
+    return _PAGE.format(lang=key, title=shown, link=html.escape(t("link")), back=back,
                         caption=f'<p class="caption">{html.escape(caption.strip())}</p>' if caption.strip() else "",
                         font=FONT["family"], plotly=_plotly_js(), figure=figure)
 
@@ -236,7 +259,7 @@ h1 {{ margin: 0; font-size: 1.35rem; font-weight: 600; }}
 <header>
 <h1>{title}</h1>
 {caption}
-<p class="query">{link}: <code>?{query}</code></p>
+<p class="query">{link}: {back}</p>
 </header>
 <div id="figure"></div>
 <script type="application/json" id="figure-data">{figure}</script>

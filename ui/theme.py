@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Okabe & Ito's palette without its yellow, which vanishes on the pale landscape.
-COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+# Okabe & Ito's palette without its yellow, which vanishes on the pale landscape, then five dark colours from Paul
+# Tol's schemes: twelve colours for the twelve runs a link may hold. In grayscale the marker and dash tell them
+# apart (each run has its own marker).
+COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+          "#882255", "#332288", "#999933", "#8C510A", "#117733")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 # The glyph shown beside a run's name in the controls and table, matching its marker symbol.
 GLYPHS = {"circle": "●", "square": "■", "diamond": "◆", "triangle-up": "▲", "triangle-down": "▼",
