@@ -21,6 +21,45 @@ READ_LAYOUT = """(id) => {
 }"""
 
 
+# What the page draws, for the lessons' on-screen checks: the contour's box and plot size, the start, each run's
+# drawn path, and every curve row's visible range (values, also on a log axis), height and drawn curves.
+READ_SCREEN = """() => {
+    const contour = document.querySelector('#contour .js-plotly-plot');
+    const curves = document.querySelector('#curves .js-plotly-plot');
+    const plain = (v) => Array.from(v || []);
+    const c = contour._fullLayout;
+    const paths = contour._fullData.filter((t) => t.meta && t.meta.role === 'path')
+        .sort((a, b) => a.meta.run - b.meta.run).map((t) => [plain(t.x), plain(t.y)]);
+    const start = contour._fullData.find((t) => t.meta && t.meta.role === 'start');
+    const rows = {};
+    for (const t of curves._fullData) {
+        if (!t.meta || t.meta.role !== 'curve') continue;
+        const axis = curves._fullLayout['yaxis' + (t.yaxis.slice(1) || '')];
+        const log = axis.type === 'log';
+        const range = axis.range.map((v) => log ? Math.pow(10, v) : v);
+        rows[t.meta.row] = rows[t.meta.row] || {range, log, height: axis._length, curves: []};
+        const ys = plain(t.y);
+        const xs = t.x ? plain(t.x) : ys.map((_, i) => t.x0 + i * t.dx);
+        rows[t.meta.row].curves[t.meta.run] = [xs, ys];
+    }
+    return {x: c.xaxis.range.slice(), y: c.yaxis.range.slice(), width: c.xaxis._length, height: c.yaxis._length,
+            start: [start.x[0], start.y[0]], paths, rows};
+}"""
+
+
+def read_screen(page):
+    """The page's drawing as the lessons' on-screen checks read it."""
+    from experiments.lessons import Screen, ScreenRow
+
+    data = page.evaluate(READ_SCREEN)
+    rows = {key: ScreenRow(tuple(row["range"]), row["log"], row["height"],
+                           [(np.asarray(x, dtype=float), np.asarray(y, dtype=float)) for x, y in row["curves"]])
+            for key, row in data["rows"].items()}
+    paths = [np.stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)], axis=-1) for x, y in data["paths"]]
+    return Screen(tuple(data["x"]), tuple(data["y"]), data["width"], data["height"], tuple(data["start"]), paths,
+                  rows)
+
+
 def open_app(page, server: str, query: str = "") -> None:
     page.goto(server + "/" + ("?" + query if query else ""))
     wait_for_result(page, previous=None)

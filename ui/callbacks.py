@@ -28,6 +28,7 @@ from ui.figures import (
     landscape_of,
     summaries,
     view_key,
+    with_row_ranges,
 )
 from ui.i18n import LANGUAGES, Text, choose_language, text
 from ui.landscape import LANDSCAPE_TRACES, landscape_image, level_traces
@@ -317,7 +318,17 @@ def on_query(query, zoom, previous, view_data=None):
     if diverged:
         status += " · " + t("status-diverged", n=diverged)
     playback = {"query": query, "steps": rendered.steps, "runs": rendered.runs}
-    return contour, rendered.curves, results_table(t, rendered.summaries), status, drawn_now, playback
+    return contour, _framed(rendered.curves, query, view_data), results_table(t, rendered.summaries), status, \
+        drawn_now, playback
+
+
+def _framed(curves: dict, query: str, view_data) -> dict:
+    """The curves with the lesson's own ranges, while the experiment is still the lesson's."""
+    slug = view_data.get("lesson") if isinstance(view_data, dict) else None
+    lesson = LESSONS.get(slug) if isinstance(slug, str) else None
+    if lesson is None or lesson.query != query or not lesson.curves:
+        return curves
+    return with_row_ranges(curves, lesson.curves)
 
 
 def _fired() -> set[str]:

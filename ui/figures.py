@@ -294,6 +294,20 @@ def curves_figure(result: Result, steps: list[np.ndarray] | None = None, lang: s
     return {"data": data, "layout": layout}
 
 
+def with_row_ranges(curves: dict, ranges: dict[str, tuple[float, float]]) -> dict:
+    """The curves figure with some rows' ranges fixed (a lesson's framing), in the data's units."""
+    axes = {t["meta"]["row"]: "yaxis" + t["yaxis"][1:] for t in curves["data"] if t["meta"]["role"] == "curve"}
+    layout = dict(curves["layout"])
+    for row, (low, high) in ranges.items():
+        if row in axes:
+            axis = dict(layout[axes[row]])
+            log = axis.get("type") == "log"
+            axis["range"] = [math.log10(low), math.log10(high)] if log else [low, high]
+            axis["autorange"] = False
+            layout[axes[row]] = axis
+    return {**curves, "layout": layout}
+
+
 def _steps_axis(picked: np.ndarray) -> dict:
     """The step numbers of the drawn points: x0 and dx for an undecimated run, which costs no bytes."""
     if len(picked) == 0 or picked[-1] == len(picked) - 1:

@@ -71,7 +71,8 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
         dcc.Store(id="query", data=query),
         dcc.Store(id="view", data={"suffix": view_suffix, "plain": plain_suffix, "step": view.step,
                                    "zoom": list(view.zoom) if view.zoom else None, "query": query,
-                                   "lang": t.lang, "lessonQuery": lesson.query if lesson else "", "svg": t("svg")}),
+                                   "lang": t.lang, "lessonQuery": lesson.query if lesson else "",
+                                   "lesson": lesson.slug if lesson else "", "svg": t("svg")}),
         dcc.Store(id="edited"),
         dcc.Store(id="drawn"), dcc.Store(id="click-start"), dcc.Store(id="playback"), dcc.Store(id="player-ready"),
         # The contour's zoom, for the landscape under it: the player writes it after a zoom or pan.

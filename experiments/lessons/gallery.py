@@ -1,111 +1,25 @@
-"""Lessons: ready-made experiments that show one phenomenon from the lecture notes each.
-
-A lesson is data: an experiment as a canonical link query, the sentence of the notes it reproduces (quoted
-verbatim from its seed file), a title and a caption in each language, and a check that runs on the Result and
-lists what is missing from the picture ([] when the phenomenon is on screen). The checks are the tests: if a
-change to an optimizer or a surface stops a lesson from showing what its caption says, its check says so with
-the measured numbers.
-
-    result, problems = check_lesson(LESSONS["zigzag"])
-    lesson_link(LESSONS["zigzag"])  # the query plus &lesson=zigzag, for the page
-
-The seed files are the five lecture notes the product is built from (see the design notes); `seed` names one
-and `quote` is a sentence copied from it exactly.
-"""
+"""The lessons, in gallery order: each an experiment from the lecture notes, its checks, and its words."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from dataclasses import dataclass
-from urllib.parse import quote as _percent
-
 import numpy as np
 
-from experiments.runner import Result, RunResult, run
-from experiments.url import parse
-
-LANGUAGES = ("en", "zh-CN", "zh-TW")
-
-
-@dataclass(frozen=True)
-class Lesson:
-    slug: str  # url-safe id: lowercase letters, digits and '-'
-    query: str  # canonical: to_query(parse(query)[0]) == query, with no warnings
-    seed: str  # the seed file the lesson reproduces
-    quote: str  # a sentence copied verbatim from that seed file
-    title: dict[str, str]  # one per language in LANGUAGES
-    caption: dict[str, str]  # 2–4 sentences on what to watch for on screen, one per language
-    check: Callable[[Result], list[str]]  # the problems found; [] means the phenomenon is shown
-
-
-def lesson_link(lesson: Lesson) -> str:
-    """The lesson's query with the page key that names it."""
-    return f"{lesson.query}&lesson={lesson.slug}"
-
-
-def check_lesson(lesson: Lesson) -> tuple[Result, list[str]]:
-    """Parse and run the lesson's experiment and check it. Link warnings count as problems."""
-    experiment, warnings = parse(lesson.query)
-    result = run(experiment)
-    return result, [f"link warning: {w}" for w in warnings] + lesson.check(result)
-
-
-# -- helpers the checks share ----------------------------------------------------------------------------------
-
-
-def _label(text: str) -> str:
-    """A run label as the canonical query spells it (spaces and non-ASCII percent-encoded)."""
-    return _percent(text, safe="-._~")
-
-
-def _needs(*labels: str):
-    """Look the named runs up (by label) and pass them to the check; a missing run is itself a problem."""
-
-    def wrap(check):
-        @functools.wraps(check)
-        def checked(result: Result) -> list[str]:
-            by_name = {rr.run.name: rr for rr in result.runs}
-            missing = [label for label in labels if label not in by_name]
-            if missing:
-                return [f"no run labelled {', '.join(map(repr, missing))}"]
-            return check(result, *(by_name[label] for label in labels))
-
-        return checked
-
-    return wrap
-
-
-def _distance(points: np.ndarray, target) -> np.ndarray:
-    """Euclidean distance of each point (..., 2) to a target point."""
-    offset = np.asarray(points, dtype=float) - np.asarray(target, dtype=float)
-    return np.hypot(offset[..., 0], offset[..., 1])
-
-
-def _minimum(result: Result) -> np.ndarray:
-    """The surface's minimum (the lowest, when there are several)."""
-    lowest = min(result.surface.minima(), key=lambda c: float(result.surface.value(np.array([c.x, c.y]))))
-    return np.array([lowest.x, lowest.y])
-
-
-def _steps_to_reach(rr: RunResult, target, within: float) -> int | None:
-    """The first step at which the run is within `within` of the target, or None if it never is."""
-    hits = np.flatnonzero(_distance(rr.points, target) < within)
-    return int(hits[0]) if hits.size else None
-
-
-def _arrival(name: str, steps: int | None, within: float) -> str:
-    """'GD came within 0.001 of the minimum at step 87' or 'GD never came within 0.001 of the minimum'."""
-    if steps is None:
-        return f"{name} never came within {within:g} of the minimum"
-    return f"{name} came within {within:g} of the minimum at step {steps}"
-
-
-@functools.lru_cache(maxsize=4)
-def _result_of(query: str) -> Result:
-    """A lesson that compares itself with another lesson runs that one too (cached: experiments are pure)."""
-    return run(parse(query)[0])
-
+from experiments.lessons.base import (
+    Lesson,
+    Result,
+    RunResult,
+    Screen,
+    arrival,
+    distance,
+    extent,
+    label,
+    lowest_minimum,
+    needs,
+    on_screen,
+    result_of,
+    row_rise,
+    steps_to_reach,
+)
 
 # -- 1. training stuck with a large gradient (seed 002) --------------------------------------------------------
 
@@ -113,7 +27,7 @@ GRAD_KEPT = 0.5  # the gradient norm at the end is at least this fraction of the
 LOSS_FLAT = 0.01  # the loss changes by less than this fraction over the second half
 
 
-@_needs("GD")
+@needs("GD")
 def _check_zigzag(result: Result, gd: RunResult) -> list[str]:
     problems = []
     kept = gd.grad_norm[-1] / gd.grad_norm[0]
@@ -136,13 +50,13 @@ CRAWL_STEPS = 100_000
 STILL_FAR = 0.5  # after all the steps, still at least this fraction of the start's distance from the minimum
 
 
-@_needs("GD")
+@needs("GD")
 def _check_tiny_lr(result: Result, gd: RunResult) -> list[str]:
     problems = []
     if len(gd.points) - 1 < CRAWL_STEPS:
         problems.append(f"GD ran {len(gd.points) - 1:,} steps; the notes' picture needs {CRAWL_STEPS:,}")
-    minimum = _minimum(result)
-    start, end = _distance(gd.points[0], minimum), _distance(gd.final_point, minimum)
+    minimum = lowest_minimum(result)
+    start, end = distance(gd.points[0], minimum), distance(gd.final_point, minimum)
     if end < STILL_FAR * start:
         problems.append(f"GD ended {end:.3g} from the minimum, having started {start:.3g} away; expected it "
                         f"to stay at least {STILL_FAR:.0%} of the way out")
@@ -165,7 +79,7 @@ def _bursts(grad_norm: np.ndarray) -> list[int]:
     return [int(t) + QUIET for t in starts]
 
 
-@_needs("Adagrad", "with decay")
+@needs("Adagrad", "with decay")
 def _check_adagrad_bursts(result: Result, plain: RunResult, decayed: RunResult) -> list[str]:
     problems = []
     bursts = _bursts(plain.grad_norm)
@@ -174,7 +88,7 @@ def _check_adagrad_bursts(result: Result, plain: RunResult, decayed: RunResult) 
     calmed = _bursts(decayed.grad_norm)
     if calmed:
         problems.append(f"Adagrad with decay burst {len(calmed)} times (steps {calmed[:5]}); expected none")
-    end = _distance(decayed.final_point, _minimum(result))
+    end = distance(decayed.final_point, lowest_minimum(result))
     if end > SETTLED:
         problems.append(f"Adagrad with decay ended {end:.3g} from the minimum; expected within {SETTLED:g}")
     return problems
@@ -186,7 +100,7 @@ EARLY = 20  # the first steps, where the run without warm-up overshoots
 OVERSHOOT = 10.0  # ... its loss rising above OVERSHOOT × the start loss
 
 
-@_needs("no warm-up", "warm-up")
+@needs("no warm-up", "warm-up")
 def _check_warm_up(result: Result, cold: RunResult, warm: RunResult) -> list[str]:
     problems = []
     jump = cold.loss[:EARLY + 1].max() / cold.loss[0]
@@ -209,11 +123,11 @@ ARRIVED = 0.05  # RMSprop ends this close to the minimum
 STALLED = 0.3  # Adagrad is still at least this far away
 
 
-@_needs("Adagrad", "RMSprop")
+@needs("Adagrad", "RMSprop")
 def _check_crescent(result: Result, adagrad: RunResult, rmsprop: RunResult) -> list[str]:
     problems = []
-    minimum = _minimum(result)
-    near, far = _distance(rmsprop.final_point, minimum), _distance(adagrad.final_point, minimum)
+    minimum = lowest_minimum(result)
+    near, far = distance(rmsprop.final_point, minimum), distance(adagrad.final_point, minimum)
     if near > ARRIVED:
         problems.append(f"RMSprop ended {near:.3g} from the minimum; expected within {ARRIVED:g}")
     if far < STALLED:
@@ -227,13 +141,13 @@ AT_SADDLE = 1e-3  # GD ends this close to the saddle and never strays this far f
 AT_MINIMUM = 1e-2  # the noisy run and momentum end this close to a minimum
 
 
-@_needs("GD", "noisy SGD", "momentum")
+@needs("GD", "noisy SGD", "momentum")
 def _check_saddle(result: Result, gd: RunResult, noisy: RunResult, momentum: RunResult) -> list[str]:
     surface = result.surface
     saddle = next(np.array([c.x, c.y]) for c in surface.critical_points() if c.kind == "saddle")
     minima = [np.array([c.x, c.y]) for c in surface.minima()]
     problems = []
-    end = _distance(gd.final_point, saddle)
+    end = distance(gd.final_point, saddle)
     if end > AT_SADDLE:
         problems.append(f"GD ended {end:.3g} from the saddle; expected within {AT_SADDLE:g}")
     # The ridge through the saddle is the line along the Hessian's positive eigenvector; GD should stay on it.
@@ -242,7 +156,7 @@ def _check_saddle(result: Result, gd: RunResult, noisy: RunResult, momentum: Run
     if off_ridge > AT_SADDLE:
         problems.append(f"GD strayed {off_ridge:.3g} off the ridge; expected under {AT_SADDLE:g}")
     for rr in (noisy, momentum):
-        nearest = min(_distance(rr.final_point, m) for m in minima)
+        nearest = min(distance(rr.final_point, m) for m in minima)
         if nearest > AT_MINIMUM:
             problems.append(f"{rr.run.name} ended {nearest:.3g} from the nearest minimum; expected within "
                             f"{AT_MINIMUM:g}")
@@ -266,9 +180,9 @@ def _swings(rr: RunResult, minimum: np.ndarray, axis: np.ndarray) -> list[float]
     return [float(s) for s in sizes if s > SWING]
 
 
-@_needs("momentum", "Nesterov")
+@needs("momentum", "Nesterov")
 def _check_pendulum(result: Result, momentum: RunResult, nesterov: RunResult) -> list[str]:
-    minimum = _minimum(result)
+    minimum = lowest_minimum(result)
     _, vectors = np.linalg.eigh(result.surface.hessian(minimum))
     steep = vectors[:, 1]  # the direction of the largest curvature, where the swinging shows
     heavy, light = _swings(momentum, minimum, steep), _swings(nesterov, minimum, steep)
@@ -289,19 +203,19 @@ REACHED = 1e-3  # "at the minimum"
 FEW_STEPS = 100  # Newton and L-BFGS get there within this many steps
 
 
-@_needs("GD", "momentum", "Adam", "Newton", "L-BFGS")
+@needs("GD", "momentum", "Adam", "Newton", "L-BFGS")
 def _check_second_order(result: Result, *runs: RunResult) -> list[str]:
-    minimum = _minimum(result)
+    minimum = lowest_minimum(result)
     problems = []
     *first_order, newton, lbfgs = runs
     for rr in (newton, lbfgs):
-        steps = _steps_to_reach(rr, minimum, REACHED)
+        steps = steps_to_reach(rr, minimum, REACHED)
         if steps is None or steps > FEW_STEPS:
-            problems.append(f"{_arrival(rr.run.name, steps, REACHED)}; expected within {FEW_STEPS} steps")
+            problems.append(f"{arrival(rr.run.name, steps, REACHED)}; expected within {FEW_STEPS} steps")
     for rr in first_order:
-        steps = _steps_to_reach(rr, minimum, REACHED)
+        steps = steps_to_reach(rr, minimum, REACHED)
         if steps is not None:
-            problems.append(f"{_arrival(rr.run.name, steps, REACHED)}; expected it still on its way after "
+            problems.append(f"{arrival(rr.run.name, steps, REACHED)}; expected it still on its way after "
                             f"{len(rr.points) - 1} steps")
     return problems
 
@@ -314,31 +228,31 @@ SPEED_UP = 10.0  # the round bowl's fastest run arrives at least this many times
 
 
 def _fastest(result: Result) -> int | None:
-    minimum = _minimum(result)
-    steps = [s for rr in result.runs if (s := _steps_to_reach(rr, minimum, REACHED)) is not None]
+    minimum = lowest_minimum(result)
+    steps = [s for rr in result.runs if (s := steps_to_reach(rr, minimum, REACHED)) is not None]
     return min(steps, default=None)
 
 
-@_needs("small lr", "large lr")
+@needs("small lr", "large lr")
 def _check_stretched(result: Result, small: RunResult, large: RunResult) -> list[str]:
     problems = []
     if large.diverged_at is None:
         problems.append(f"the large rate did not diverge (final loss {large.final_loss:.3g}); on a stretched "
                         "surface it should")
-    steps = _steps_to_reach(small, _minimum(result), REACHED)
+    steps = steps_to_reach(small, lowest_minimum(result), REACHED)
     if steps is None or steps <= SLOW:
-        problems.append(f"{_arrival('the small rate', steps, REACHED)}; expected it to arrive, but only after "
+        problems.append(f"{arrival('the small rate', steps, REACHED)}; expected it to arrive, but only after "
                         f"more than {SLOW} steps")
     return problems
 
 
-@_needs("small lr", "large lr")
+@needs("small lr", "large lr")
 def _check_round(result: Result, small: RunResult, large: RunResult) -> list[str]:
     problems = []
-    steps = _steps_to_reach(large, _minimum(result), REACHED)
+    steps = steps_to_reach(large, lowest_minimum(result), REACHED)
     if steps is None or steps > FAST:
-        problems.append(f"{_arrival('the large rate', steps, REACHED)}; expected within {FAST} steps")
-    round_best, stretched_best = _fastest(result), _fastest(_result_of(LESSONS["normalize-stretched"].query))
+        problems.append(f"{arrival('the large rate', steps, REACHED)}; expected within {FAST} steps")
+    round_best, stretched_best = _fastest(result), _fastest(result_of(LESSONS["normalize-stretched"].query))
     if round_best is None or stretched_best is None or round_best * SPEED_UP > stretched_best:
         problems.append(f"the fastest run came within {REACHED:g} of the minimum at step {round_best} on the round "
                         f"bowl and at step {stretched_best} on the stretched one (None: never); expected the round "
@@ -350,7 +264,7 @@ def _check_round(result: Result, small: RunResult, large: RunResult) -> list[str
 
 
 def _check_lr_limit(result: Result) -> list[str]:
-    minimum = _minimum(result)
+    minimum = lowest_minimum(result)
     lam_max = float(np.linalg.eigvalsh(result.surface.hessian(minimum))[-1])
     limit = 2.0 / lam_max
     problems = []
@@ -360,7 +274,7 @@ def _check_lr_limit(result: Result) -> list[str]:
         problems.append(f"with λmax = {lam_max:g} the limit is 2/λmax = {limit:g}; expected runs on both sides "
                         f"of it, got {len(below)} below and {len(above)} above")
     for rr in below:
-        end = _distance(rr.final_point, minimum)
+        end = distance(rr.final_point, minimum)
         if rr.diverged_at is not None or end > REACHED:
             problems.append(f"{rr.run.name} (lr {rr.run.lr:g} < {limit:g}) ended {end:.3g} from the minimum; "
                             f"expected it to converge within {REACHED:g}")
@@ -384,7 +298,7 @@ def _step_lengths(rr: RunResult) -> np.ndarray:
     return np.hypot(moves[:, 0], moves[:, 1])
 
 
-@_needs("with correction", "without correction")
+@needs("with correction", "without correction")
 def _check_bias_correction(result: Result, corrected: RunResult, raw: RunResult) -> list[str]:
     problems = []
     beta1, beta2 = raw.run.hyper["beta1"], raw.run.hyper["beta2"]
@@ -408,7 +322,7 @@ def _check_bias_correction(result: Result, corrected: RunResult, raw: RunResult)
 IN_BASIN = 1e-2  # "ends in" a minimum: within this distance of it
 
 
-@_needs("GD", "momentum 0.5", "momentum 0.9")
+@needs("GD", "momentum 0.5", "momentum 0.9")
 def _check_local_minimum(result: Result, gd: RunResult, gentle: RunResult, heavy: RunResult) -> list[str]:
     surface = result.surface
     minima = sorted(surface.minima(), key=lambda c: float(surface.value(np.array([c.x, c.y]))))
@@ -417,9 +331,275 @@ def _check_local_minimum(result: Result, gd: RunResult, gentle: RunResult, heavy
     best, local = (np.array([c.x, c.y]) for c in minima[:2])
     problems = []
     for rr, target, name in ((gd, local, "local"), (gentle, local, "local"), (heavy, best, "global")):
-        end = _distance(rr.final_point, target)
+        end = distance(rr.final_point, target)
         if end > IN_BASIN:
             problems.append(f"{rr.run.name} ended {end:.3g} from the {name} minimum; expected within {IN_BASIN:g}")
+    return problems
+
+
+# -- what each lesson shows on screen (presentation mode) ---------------------------------------------------------
+# Each check reads the Screen: sizes are fractions of the contour's plot width or of a curve row's height.
+
+BOUNCE_SEEN = 0.15  # GD's bounce across the valley spans at least this much of the plot
+FLAT_SEEN = 0.03  # over the second half its loss curve moves by less than this much of its row
+KEPT_SEEN = 0.1  # and its gradient norm ends within this much of its row from where it started
+
+
+@on_screen("GD")
+def _screen_zigzag(screen: Screen, result: Result, gd: int) -> list[str]:
+    problems = []
+    path = screen.paths[gd]
+    bounce = extent(screen, path[len(path) // 2:], 1)
+    if bounce < BOUNCE_SEEN:
+        problems.append(f"GD's bounce across the valley spans {bounce:.0%} of the plot; expected {BOUNCE_SEEN:.0%}")
+    half = len(screen.rows["loss"].curves[gd][1]) // 2
+    drift = row_rise(screen.rows["loss"], gd, slice(half, half + 1))
+    if not abs(drift) < FLAT_SEEN:
+        problems.append(f"over the second half the loss curve moves {drift:.0%} of its row; expected under "
+                        f"{FLAT_SEEN:.0%} (NaN: off the row)")
+    kept = row_rise(screen.rows["grad_norm"], gd)
+    if not abs(kept) < KEPT_SEEN:
+        problems.append(f"the gradient-norm curve moves {kept:.0%} of its row; expected it level, within "
+                        f"{KEPT_SEEN:.0%}")
+    return problems
+
+
+SLIDE_SEEN = 0.25  # the slide down the steep direction spans at least this much of the plot
+CRAWL_SEEN = 0.1  # while the crawl along the flat one stays under this much
+FALL_SEEN = 0.2  # and the loss curve falls at least this much of its row
+
+
+@on_screen("GD")
+def _screen_tiny_lr(screen: Screen, result: Result, gd: int) -> list[str]:
+    problems = []
+    path = screen.paths[gd]
+    slide, crawl = extent(screen, path, 1), extent(screen, path, 0)
+    if slide < SLIDE_SEEN:
+        problems.append(f"the slide down the steep direction spans {slide:.0%} of the plot; expected "
+                        f"{SLIDE_SEEN:.0%}")
+    if crawl > CRAWL_SEEN:
+        problems.append(f"the point moves {crawl:.0%} of the plot along the flat direction; expected under "
+                        f"{CRAWL_SEEN:.0%}")
+    fall = -row_rise(screen.rows["loss"], gd)
+    if not fall >= FALL_SEEN:
+        problems.append(f"the loss curve falls {fall:.0%} of its row; expected at least {FALL_SEEN:.0%}")
+    return problems
+
+
+BURST_WIDTH_SEEN = 0.2  # the bursts across the valley span at least this much of the plot
+BURST_RISE_SEEN = 10.0  # each burst's drawn loss rises to at least this many times the calm loss before it
+
+
+@on_screen("Adagrad", "with decay")
+def _screen_adagrad_bursts(screen: Screen, result: Result, plain: int, decayed: int) -> list[str]:
+    problems = []
+    row = screen.rows["loss"]
+    steps, losses = row.curves[plain]
+    after_arrival = screen.paths[plain][steps >= QUIET]
+    width = extent(screen, after_arrival, 1)
+    if width < BURST_WIDTH_SEEN:
+        problems.append(f"the bursts across the valley span {width:.0%} of the plot; expected {BURST_WIDTH_SEEN:.0%}")
+    for t in _bursts(result.runs[plain].grad_norm):
+        # Against the calm before it, as the numeric check measures a burst against its QUIET steps.
+        before, during = (steps >= t - QUIET) & (steps < t), (steps >= t) & (steps < t + 20)
+        if not before.any() or not during.any():
+            problems.append(f"the burst at step {t} is not drawn")
+            continue
+        low, peak = losses[before].min(), losses[during].max()
+        if not (row.visible(low) and row.visible(peak)):
+            problems.append(f"the burst at step {t} (loss {low:.3g} to {peak:.3g}) runs off the loss row")
+        elif peak < BURST_RISE_SEEN * low:
+            problems.append(f"the burst at step {t} rises {peak / low:.3g}x on the loss curve; expected "
+                            f"{BURST_RISE_SEEN:g}x")
+    return problems
+
+
+SPIKE_SEEN = 0.2  # without warm-up the loss curve shoots up at least this much of its row in the first steps
+STILL_SEEN = 0.005  # with it, the curve never rises above where it began by more than this
+
+
+@on_screen("no warm-up", "warm-up")
+def _screen_warm_up(screen: Screen, result: Result, cold: int, warm: int) -> list[str]:
+    problems = []
+    row = screen.rows["loss"]
+    for run, early, wanted in ((cold, EARLY, "spike"), (warm, result.runs[warm].run.schedule_params.get("warmup", 1),
+                                                         "stay")):
+        steps, values = row.curves[run]
+        shown = values[steps <= early]
+        if not row.visible(shown).all():
+            problems.append(f"{result.runs[run].run.name}'s loss curve runs off its row in the first {early} steps")
+            continue
+        rise = (row.pixel(shown).max() - row.pixel(shown[:1])[0]) / row.height
+        if wanted == "spike" and rise < SPIKE_SEEN:
+            problems.append(f"without warm-up the loss curve rises {rise:.0%} of its row; expected {SPIKE_SEEN:.0%}")
+        if wanted == "stay" and rise > STILL_SEEN:
+            problems.append(f"with warm-up the loss curve rises {rise:.1%} of its row above its start")
+    return problems
+
+
+ARRIVED_SEEN = 0.03  # RMSprop's end sits this close to the minimum on screen
+STALLED_SEEN = 0.1  # while Adagrad's is at least this far from it
+
+
+@on_screen("Adagrad", "RMSprop")
+def _screen_crescent(screen: Screen, result: Result, adagrad: int, rmsprop: int) -> list[str]:
+    best = lowest_minimum(result)
+    near, far = screen.apart(screen.paths[rmsprop][-1], best), screen.apart(screen.paths[adagrad][-1], best)
+    problems = []
+    if not screen.inside(best) or not screen.inside(screen.paths[adagrad][-1]):
+        problems.append("the minimum or where Adagrad stalls is out of view")
+    if near > ARRIVED_SEEN:
+        problems.append(f"RMSprop ends {near:.0%} of the plot from the minimum; expected within {ARRIVED_SEEN:.0%}")
+    if far < STALLED_SEEN:
+        problems.append(f"Adagrad ends {far:.0%} of the plot from the minimum; expected at least {STALLED_SEEN:.0%}")
+    return problems
+
+
+AT_POINT_SEEN = 0.02  # "ends at" a critical point, on screen
+
+
+@on_screen("GD", "noisy SGD", "momentum")
+def _screen_saddle(screen: Screen, result: Result, gd: int, noisy: int, momentum: int) -> list[str]:
+    points = result.surface.critical_points()
+    saddle = next((c.x, c.y) for c in points if c.kind == "saddle")
+    minima = [(c.x, c.y) for c in points if c.kind == "minimum"]
+    problems = []
+    if not all(screen.inside(p) for p in [saddle, *minima]):
+        problems.append("the saddle or a minimum is out of view")
+    if (gap := screen.apart(screen.paths[gd][-1], saddle)) > AT_POINT_SEEN:
+        problems.append(f"GD ends {gap:.0%} of the plot from the saddle; expected within {AT_POINT_SEEN:.0%}")
+    for run in (noisy, momentum):
+        gap = min(screen.apart(screen.paths[run][-1], m) for m in minima)
+        if gap > AT_POINT_SEEN:
+            problems.append(f"{result.runs[run].run.name} ends {gap:.0%} of the plot from a minimum")
+    return problems
+
+
+SWING_SEEN = 0.01  # a swing counts on screen when it carries the point this far past the minimum
+HEAVY_SWINGS_SEEN = 8  # momentum's visible swings at least
+LIGHT_SWINGS_SEEN = 3  # Nesterov's at most
+
+
+@on_screen("momentum", "Nesterov")
+def _screen_pendulum(screen: Screen, result: Result, momentum: int, nesterov: int) -> list[str]:
+    best = lowest_minimum(result)
+    _, vectors = np.linalg.eigh(result.surface.hessian(best))
+    steep = vectors[:, 1]
+    counts = []
+    for run in (momentum, nesterov):
+        along = (screen.paths[run] - best) @ steep / (screen.x[1] - screen.x[0])
+        crossings = np.flatnonzero(np.sign(along[1:]) * np.sign(along[:-1]) < 0) + 1
+        ends = [*crossings[1:], len(along)]
+        counts.append(sum(np.abs(along[a:b]).max() >= SWING_SEEN for a, b in zip(crossings, ends, strict=True)))
+    heavy, light = counts
+    problems = []
+    if heavy < HEAVY_SWINGS_SEEN or light > LIGHT_SWINGS_SEEN:
+        problems.append(f"on screen momentum swings past the minimum {heavy} times and Nesterov {light}; expected "
+                        f"at least {HEAVY_SWINGS_SEEN} and at most {LIGHT_SWINGS_SEEN}")
+    return problems
+
+
+LANDED_SEEN = 0.01  # Newton and L-BFGS end on the minimum's star
+ON_THE_WAY_SEEN = 0.02  # the first-order runs visibly short of it
+
+
+@on_screen("GD", "momentum", "Adam", "Newton", "L-BFGS")
+def _screen_second_order(screen: Screen, result: Result, *runs: int) -> list[str]:
+    best = lowest_minimum(result)
+    *first_order, newton, lbfgs = runs
+    problems = []
+    for run in (newton, lbfgs):
+        if (gap := screen.apart(screen.paths[run][-1], best)) > LANDED_SEEN:
+            problems.append(f"{result.runs[run].run.name} ends {gap:.1%} of the plot from the minimum")
+    for run in first_order:
+        if (gap := screen.apart(screen.paths[run][-1], best)) < ON_THE_WAY_SEEN:
+            problems.append(f"{result.runs[run].run.name} ends {gap:.1%} of the plot from the minimum; expected "
+                            f"visibly on its way, at least {ON_THE_WAY_SEEN:.0%}")
+    return problems
+
+
+ZIGZAG_SEEN = 0.05  # the small rate's zig-zag across the steep direction spans at least this much of the plot
+
+
+@on_screen("small lr", "large lr")
+def _screen_stretched(screen: Screen, result: Result, small: int, large: int) -> list[str]:
+    problems = []
+    if (zigzag := extent(screen, screen.paths[small], 1)) < ZIGZAG_SEEN:
+        problems.append(f"the small rate's zig-zag spans {zigzag:.0%} of the plot; expected {ZIGZAG_SEEN:.0%}")
+    if (gap := screen.apart(screen.paths[small][-1], lowest_minimum(result))) > LANDED_SEEN:
+        problems.append(f"the small rate ends {gap:.1%} of the plot from the minimum")
+    if screen.inside(screen.paths[large]).all():
+        problems.append("the large rate never leaves the plot; it should blow up")
+    return problems
+
+
+QUICK_STEPS = 20  # the first steps, where the large rate on the round bowl drops
+DROP_SEEN = 0.5  # its loss curve falls at least this much of its row in them
+CREEP_SEEN = 0.1  # the small rate's falls less than this
+
+
+@on_screen("small lr", "large lr")
+def _screen_round(screen: Screen, result: Result, small: int, large: int) -> list[str]:
+    problems = []
+    row = screen.rows["loss"]
+    if (gap := screen.apart(screen.paths[large][-1], lowest_minimum(result))) > LANDED_SEEN:
+        problems.append(f"the large rate ends {gap:.1%} of the plot from the minimum")
+    for run, wanted in ((large, "drop"), (small, "creep")):
+        steps, _ = row.curves[run]
+        early = int(np.searchsorted(steps, QUICK_STEPS, side="right")) - 1
+        fall = -row_rise(row, run, slice(0, 1), slice(early, early + 1))
+        if wanted == "drop" and not fall >= DROP_SEEN:
+            problems.append(f"in {QUICK_STEPS} steps the large rate's loss falls {fall:.0%} of its row; expected "
+                            f"{DROP_SEEN:.0%}")
+        if wanted == "creep" and not fall < CREEP_SEEN:
+            problems.append(f"in {QUICK_STEPS} steps the small rate's loss falls {fall:.0%} of its row")
+    return problems
+
+
+CLIMB_SEEN = 0.15  # the diverging run's loss curve climbs at least this much of its row, the others fall as far
+
+
+def _screen_lr_limit(screen: Screen, result: Result) -> list[str]:
+    limit = 2.0 / float(np.linalg.eigvalsh(result.surface.hessian(lowest_minimum(result)))[-1])
+    problems = []
+    if not any(rr.run.lr > limit for rr in result.runs):
+        problems.append(f"no run is above 2/λmax = {limit:g}, so none can be seen to blow up")
+    row = screen.rows["loss"]
+    for run, rr in enumerate(result.runs):
+        rise = row_rise(row, run)
+        if rr.run.lr > limit and not (rise >= CLIMB_SEEN and not screen.inside(screen.paths[run]).all()):
+            problems.append(f"{rr.run.name}: its loss curve climbs {rise:.0%} of its row and its path "
+                            f"{'leaves' if not screen.inside(screen.paths[run]).all() else 'stays in'} the plot")
+        if rr.run.lr < limit and not rise <= -CLIMB_SEEN:
+            problems.append(f"{rr.run.name}: its loss curve falls {-rise:.0%} of its row; expected {CLIMB_SEEN:.0%}")
+    return problems
+
+
+AHEAD_SEEN = 0.05  # the uncorrected run's head is visibly ahead of the corrected one's
+
+
+@on_screen("with correction", "without correction")
+def _screen_bias_correction(screen: Screen, result: Result, corrected: int, raw: int) -> list[str]:
+    best = lowest_minimum(result)
+    ahead = screen.apart(screen.paths[corrected][-1], best) - screen.apart(screen.paths[raw][-1], best)
+    if ahead < AHEAD_SEEN:
+        return [f"the uncorrected run ends {ahead:.1%} of the plot nearer the minimum; expected {AHEAD_SEEN:.0%}"]
+    return []
+
+
+BASINS_SEEN = 0.3  # the two minima are this far apart on screen
+
+
+@on_screen("GD", "momentum 0.5", "momentum 0.9")
+def _screen_local_minimum(screen: Screen, result: Result, gd: int, gentle: int, heavy: int) -> list[str]:
+    surface = result.surface
+    best, local = sorted(((m.x, m.y) for m in surface.minima()), key=lambda p: float(surface.value(np.array(p))))[:2]
+    problems = []
+    if screen.apart(best, local) < BASINS_SEEN:
+        problems.append(f"the two minima are {screen.apart(best, local):.0%} of the plot apart")
+    for run, target, name in ((gd, local, "local"), (gentle, local, "local"), (heavy, best, "global")):
+        if (gap := screen.apart(screen.paths[run][-1], target)) > AT_POINT_SEEN:
+            problems.append(f"{result.runs[run].run.name} ends {gap:.0%} of the plot from the {name} minimum")
     return problems
 
 
@@ -448,7 +628,8 @@ _LESSONS = (
                      "注意損失曲線停在 25 不再下降，而梯度範數曲線一直保持在 100。"
                      "訓練停住了，但它離臨界點還很遠。",
         },
-        check=_check_zigzag,
+        check=_check_zigzag, screen=_screen_zigzag, view=(-4.5, 0.5, -2.5, 2.5),
+        curves={"loss": (1.0, 100.0), "grad_norm": (1.0, 1000.0)},
     ),
     Lesson(
         slug="tiny-lr",
@@ -470,13 +651,13 @@ _LESSONS = (
                      "十萬步裡，點沿陡峭方向下滑了一段，沿平坦方向卻幾乎不動：出發時離最低點 4.03，"
                      "結束時還有 3.96。損失曲線一直在降，只是慢得沒有意義。",
         },
-        check=_check_tiny_lr,
+        check=_check_tiny_lr, screen=_screen_tiny_lr, view=(-4.5, -3.5, -0.25, 0.75),
     ),
     Lesson(
         slug="adagrad-bursts",
         query="surface=ellipse&kappa=200.0&angle=0.0&start=-4.0,0.5&steps=2000&seed=0"
               "&opt=adagrad(lr=0.3,rms=true,label=Adagrad)"
-              f"&opt=adagrad(lr=0.3,rms=true,schedule=inverse_sqrt,label={_label('with decay')})",
+              f"&opt=adagrad(lr=0.3,rms=true,schedule=inverse_sqrt,label={label('with decay')})",
         seed="002_ead57720c3d8bf2d.txt",
         quote="就发现说走着走着,突然往左右喷了一下,但是不会永远就是在那里震荡停不下来。",
         title={"en": "Adagrad bursts; decay calms it",
@@ -500,12 +681,13 @@ _LESSONS = (
                      "停著的時候，橫跨山谷方向的梯度很小，σ 越來越小，步子越來越大，直到爆發。"
                      "加上衰減 η/√(t+1) 後步子不會變大，執行平穩地停下，沒有尖峰。",
         },
-        check=_check_adagrad_bursts,
+        check=_check_adagrad_bursts, screen=_screen_adagrad_bursts,
+        view=(-0.75, 0.75, -0.75, 0.75), curves={"loss": (1e-6, 1e2), "grad_norm": (1e-3, 1e3)},
     ),
     Lesson(
         slug="warm-up",
         query="surface=crescent&wall=5.0&height=1.0&decay=3.0&start=0.5,0.8&steps=500&seed=0"
-              f"&opt=rmsprop(lr=0.05,label={_label('no warm-up')})"
+              f"&opt=rmsprop(lr=0.05,label={label('no warm-up')})"
               "&opt=rmsprop(lr=0.05,schedule=warmup_constant,label=warm-up)",
         seed="000_c462855194d46cda.txt",
         quote="此時如果使用比較大的學習率,很容易導致模型不穩定,甚至直接跑飛,以後比較難拉回來了。",
@@ -527,7 +709,7 @@ _LESSONS = (
                      "損失曲線衝到起點的約 27 倍。有預熱時 η 從 η/50 開始，讓 σ 先收集梯度，"
                      "損失從來沒有超過起點。",
         },
-        check=_check_warm_up,
+        check=_check_warm_up, screen=_screen_warm_up,
     ),
     Lesson(
         slug="crescent",
@@ -553,12 +735,12 @@ _LESSONS = (
                      "走了 1000 步，離最低點還有約 0.56。RMSprop（α = 0.9）會忘掉舊的梯度，"
                      "坡度變緩時步子變大，最後到達最低點。",
         },
-        check=_check_crescent,
+        check=_check_crescent, screen=_screen_crescent,
     ),
     Lesson(
         slug="saddle",
         query="surface=saddle&variant=bounded&start=1.5,1e-12&steps=450&seed=0&opt=gd(lr=0.01,label=GD)"
-              f"&opt=sgd(lr=0.01,noise=0.05,label={_label('noisy SGD')})&opt=momentum(lr=0.01,label=momentum)",
+              f"&opt=sgd(lr=0.01,noise=0.05,label={label('noisy SGD')})&opt=momentum(lr=0.01,label=momentum)",
         seed="003_4ea0521ced52fd75.txt",
         quote="只要逃离鞍点,就有可能让损失更低。",
         title={"en": "Saddle: noise and momentum escape",
@@ -576,7 +758,7 @@ _LESSONS = (
                      "損失曲線變平，梯度範數幾乎降到零，可這裡並不是最低點。"
                      "帶雜訊梯度的 SGD 和動量都從山脊上滾下來，停在 (0, ±1) 的一個最低點。",
         },
-        check=_check_saddle,
+        check=_check_saddle, screen=_screen_saddle,
     ),
     Lesson(
         slug="pendulum",
@@ -600,7 +782,7 @@ _LESSONS = (
                      "動量在陡峭方向上衝過最低點，像鐘擺一樣來回擺動約 20 次才停下，損失曲線隨每次擺動起伏。"
                      "Nesterov 在前瞻點計算梯度，第一次擺動只有一半寬，大約三次後就不擺了。",
         },
-        check=_check_pendulum,
+        check=_check_pendulum, screen=_screen_pendulum,
     ),
     Lesson(
         slug="second-order",
@@ -624,12 +806,12 @@ _LESSONS = (
                      "Newton 法用到黑塞矩陣，5 步就落在最低點；L-BFGS 用過去的梯度估計曲率，不到 100 步就到了。"
                      "500 步後 GD 還在谷底慢慢爬，動量和 Adam 也還在路上。",
         },
-        check=_check_second_order,
+        check=_check_second_order, screen=_screen_second_order,
     ),
     Lesson(
         slug="normalize-stretched",
         query="surface=ellipse&kappa=100.0&angle=0.0&start=-4.0,0.4&steps=500&seed=0"
-              f"&opt=gd(lr=0.019,label={_label('small lr')})&opt=gd(lr=0.5,label={_label('large lr')})",
+              f"&opt=gd(lr=0.019,label={label('small lr')})&opt=gd(lr=0.5,label={label('large lr')})",
         seed="000_c462855194d46cda.txt",
         quote="如果兩個參數大小差別太大,則參數較小的那個的更新,不會對loss有太大作用,導致參數無法學習和更新。",
         title={"en": "Before normalizing: a stretched loss",
@@ -649,12 +831,12 @@ _LESSONS = (
                      "大約 430 步才到達離最低點 0.001 以內；"
                      "η = 0.5 幾步之內就發散了。課程「歸一化之後」在縮放後的圓形損失上用同樣兩個學習率。",
         },
-        check=_check_stretched,
+        check=_check_stretched, screen=_screen_stretched,
     ),
     Lesson(
         slug="normalize-round",
         query="surface=ellipse&kappa=1.0&angle=0.0&start=-4.0,4.0&steps=500&seed=0"
-              f"&opt=gd(lr=0.019,label={_label('small lr')})&opt=gd(lr=0.5,label={_label('large lr')})",
+              f"&opt=gd(lr=0.019,label={label('small lr')})&opt=gd(lr=0.5,label={label('large lr')})",
         seed="000_c462855194d46cda.txt",
         quote="所以需要對參數進行歸一化,將二者拉到一個水平線上。",
         title={"en": "After normalizing: a round loss",
@@ -672,14 +854,14 @@ _LESSONS = (
                      "同一個起點 (−4, 0.4) 現在寫作 (−4, 4)。這裡 η = 0.5 是安全的，13 步就到達離最低點 0.001 以內，"
                      "而 η = 0.019 並不比之前快。歸一化的好處在於它允許更大的學習率。",
         },
-        check=_check_round,
+        check=_check_round, screen=_screen_round, curves={"loss": (1e-12, 1e2)},
     ),
     Lesson(
         slug="lr-limit",
         query="surface=ellipse&kappa=10.0&angle=30.0&start=-4.0,2.0&steps=200&seed=0"
-              f"&opt=gd(lr=0.1,label={_label('1/λmax')})"
-              f"&opt=gd(lr=0.18,label={_label('0.9 × 2/λmax')})"
-              f"&opt=gd(lr=0.22,label={_label('1.1 × 2/λmax')})",
+              f"&opt=gd(lr=0.1,label={label('1/λmax')})"
+              f"&opt=gd(lr=0.18,label={label('0.9 × 2/λmax')})"
+              f"&opt=gd(lr=0.22,label={label('1.1 × 2/λmax')})",
         seed="001_3defe583b75fe0a3.txt",
         quote="因为我们使用的是损失函数的一阶泰勒近似，它只在θ的邻近区域有效",
         title={"en": "Learning rate against λmax",
@@ -699,13 +881,13 @@ _LESSONS = (
                      "用 η = 1.1 × 2/λmax 時，每一步在陡峭方向上都比上一步衝得更遠，最後發散並離開圖面。"
                      "看它的損失曲線往上爬，另外兩條往下降。",
         },
-        check=_check_lr_limit,
+        check=_check_lr_limit, screen=_screen_lr_limit,
     ),
     Lesson(
         slug="bias-correction",
         query="surface=ellipse&kappa=10.0&angle=0.0&start=-4.0,4.0&steps=2000&seed=0"
-              f"&opt=adam(lr=0.001,label={_label('with correction')})"
-              f"&opt=adam(lr=0.001,bias_correction=false,label={_label('without correction')})",
+              f"&opt=adam(lr=0.001,label={label('with correction')})"
+              f"&opt=adam(lr=0.001,bias_correction=false,label={label('without correction')})",
         seed="001_3defe583b75fe0a3.txt",
         quote="要保持的条件是𝔼[m] = 𝔼[∇θ]",
         title={"en": "Adam with and without bias correction",
@@ -724,13 +906,13 @@ _LESSONS = (
                      "沒有修正時，m 和 v 都從零開始，但 √v 起點更小，所以第一步長 (1 − β1)/√(1 − β2) ≈ 3.2 倍，"
                      "第 10 步左右長 6.5 倍。兩者走同一條路徑；到第 1000 步，速度已差不多，沒有修正的那個在前面。",
         },
-        check=_check_bias_correction,
+        check=_check_bias_correction, screen=_screen_bias_correction,
     ),
     Lesson(
         slug="local-minimum",
         query="surface=double_well&tilt=0.3&start=1.8,1.5&steps=500&seed=0&opt=gd(lr=0.01,label=GD)"
-              f"&opt=momentum(lr=0.01,momentum=0.5,label={_label('momentum 0.5')})"
-              f"&opt=momentum(lr=0.01,label={_label('momentum 0.9')})",
+              f"&opt=momentum(lr=0.01,momentum=0.5,label={label('momentum 0.5')})"
+              f"&opt=momentum(lr=0.01,label={label('momentum 0.9')})",
         seed="003_4ea0521ced52fd75.txt",
         quote="如果球的动量足够大,其甚至翻过小坡继续往前走。",
         title={"en": "Local or global minimum?",
@@ -750,10 +932,10 @@ _LESSONS = (
                      "μ = 0.9 的動量則保留了足夠的速度，翻過鞍點進入全域最小值。"
                      "把起點移到 (1.5, 1)，連 μ = 0.9 也會留在局部的盆地裡。",
         },
-        check=_check_local_minimum,
+        check=_check_local_minimum, screen=_screen_local_minimum,
     ),
 )
 
 LESSONS: dict[str, Lesson] = {lesson.slug: lesson for lesson in _LESSONS}  # in gallery order
 
-__all__ = ["LANGUAGES", "LESSONS", "Lesson", "check_lesson", "lesson_link"]
+__all__ = ["LESSONS"]
