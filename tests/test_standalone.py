@@ -138,7 +138,8 @@ def test_reader_facing_words_follow_the_language(result):
         layout = figure_in(document)["layout"]
         assert play in layout["updatemenus"][0]["buttons"][0]["label"]
         assert layout["sliders"][0]["currentvalue"]["prefix"].startswith(step)
-        assert layout["yaxis3"]["title"]["text"] == text(lang)("gradient-norm")
+        labels = {label["name"]: label["text"] for label in layout["annotations"]}
+        assert labels["grad_norm"] == text(lang)("gradient-norm")
         assert figure_in(document)["config"]["locale"] == lang  # the modebar speaks it too
     assert '<html lang="en">' in standalone_html(result, lang="fr")
     captioned = standalone_html(result, lang="zh-CN", caption="看 <b>这里</b>")
@@ -181,7 +182,9 @@ def test_frames_move_only_the_paths_and_heads_and_end_on_the_whole_runs(result):
 def test_a_schedule_adds_the_learning_rate_row_on_the_shared_step_axis():
     result = run(experiment_of("surface=ellipse&steps=50&opt=adam(lr=0.1,schedule=cosine)&opt=gd(lr=0.05)"))
     layout = standalone_figure(result)["layout"]
-    assert layout["yaxis4"]["title"]["text"] == "learning rate"
+    assert [label["name"] for label in layout["annotations"]] == ["loss", "grad_norm", "lr"]
+    assert layout["annotations"][2]["text"] == "η (learning rate)"
+    assert layout["annotations"][2]["y"] == layout["yaxis4"]["domain"][1]  # inside its own row, at the top
     assert layout["xaxis2"]["matches"] == layout["xaxis3"]["matches"] == "x4"
     assert layout["xaxis4"]["title"]["text"] == "step" and layout["xaxis4"]["domain"][0] > layout["xaxis"]["domain"][1]
     assert layout["yaxis"]["scaleanchor"] == "x"

@@ -123,12 +123,13 @@ def run_names(result: Result, lang: str) -> list[str]:
 
 
 def default_name(run, t) -> str:
-    """``adam lr=0.01 cosine σ=0.5`` in English (as Run.name), ``Adam η=0.01 余弦退火 σ=0.5`` in Chinese."""
-    text_ = t("run-name", optimizer=run.optimizer, title=t.declared(OPTIMIZERS[run.optimizer].title),
-              lr=f"{run.lr:g}")
+    """``adam lr=0.01 cosine σ=0.5`` in English (Run.name: torch's names, which carry over to PyTorch), and with
+    the optimizer's and the schedule's translated titles in another language: ``Adam η=0.01 余弦退火 σ=0.5``."""
+    if t.lang == "en":
+        return run.name
+    text_ = t("run-name", name=t.declared(OPTIMIZERS[run.optimizer].title), lr=f"{run.lr:g}")
     if run.schedule != "constant":
-        text_ += " " + t("run-name-schedule", schedule=run.schedule,
-                         title=t.declared(SCHEDULES[run.schedule].title))
+        text_ += " " + t.declared(SCHEDULES[run.schedule].title)
     if run.noise:
         text_ += f" σ={run.noise:g}"
     return text_
@@ -249,20 +250,24 @@ def curves_figure(result: Result, steps: list[np.ndarray] | None = None, lang: s
     }
     data: list[dict] = []
     bottom = len(rows)
+    layout["annotations"] = []
     for number, row in enumerate(rows, start=1):
         suffix = "" if number == 1 else str(number)
         top = 1 - (number - 1) * (height + gap)
         layout[f"yaxis{suffix}"] = {"domain": [top - height, top], "type": "log" if row.log else "linear",
-                                    "title": {"text": row.title}, "exponentformat": "power", "anchor": f"x{suffix}",
-                                    "automargin": True,
+                                    "exponentformat": "power", "anchor": f"x{suffix}", "automargin": True,
                                     "gridcolor": "#eeeeee"}
+        # A row's name sits inside it, top right, rather than as a rotated axis title: rotated titles of rows a
+        # few centimetres high run into each other on a projector.
+        layout["annotations"].append(row_label(row, top))
         layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "gridcolor": "#eeeeee", "zeroline": False,
                                     "automargin": True,
                                     **({"title": {"text": text(lang)("step")}} if number == bottom
                                        else {"showticklabels": False}),
                                     **({"matches": f"x{bottom}"} if number != bottom else {})}
         if row.log:
-            layout[f"yaxis{suffix}"].update(_decade_ticks([row_values(rr, row.key, offset) for rr in result.runs]))
+            layout[f"yaxis{suffix}"].update(log_ticks(_decades([row_values(rr, row.key, offset)
+                                                                for rr in result.runs])))
         for index, (rr, picked) in enumerate(zip(result.runs, steps, strict=True)):
             style = run_style(index)
             values = row_values(rr, row.key, offset)
@@ -304,6 +309,8 @@ def with_row_ranges(curves: dict, ranges: dict[str, tuple[float, float]]) -> dic
             log = axis.get("type") == "log"
             axis["range"] = [math.log10(low), math.log10(high)] if log else [low, high]
             axis["autorange"] = False
+            if log:
+                axis.update(log_ticks(math.log10(high) - math.log10(low)))
             layout[axes[row]] = axis
     return {**curves, "layout": layout}
 
@@ -315,14 +322,25 @@ def _steps_axis(picked: np.ndarray) -> dict:
     return {"x": typed(picked, "i4")}
 
 
-def _decade_ticks(series: list[np.ndarray]) -> dict:
-    """Label whole decades only once the data span two or more, and at most about five of them: plotly's 2-and-5
-    labels crowd a row a third of the plot high, more so in presentation mode's large type."""
+def row_label(row: Row, top: float) -> dict:
+    return {"text": row.title, "name": row.key, "xref": "paper", "yref": "paper", "x": 1, "y": top,
+            "xanchor": "right", "yanchor": "top", "showarrow": False, "bgcolor": "rgba(255,255,255,0.8)",
+            "borderpad": 2}
+
+
+def _decades(series: list[np.ndarray]) -> float:
     positive = np.concatenate([values[values > 0] for values in series])
     if positive.size == 0:
-        return {}
-    decades = math.log10(float(positive.max())) - math.log10(float(positive.min()))
-    return {"dtick": max(1, math.ceil(decades / 4))} if decades >= 2 else {}
+        return 0.0
+    return math.log10(float(positive.max())) - math.log10(float(positive.min()))
+
+
+def log_ticks(decades: float) -> dict:
+    """Tick labels for a log row spanning that many decades: at most about four whole decades, or only 2 and 5
+    between them when the row spans less than two; plotly's own 1-to-9 labels crowd a row a few centimetres high."""
+    if decades >= 2:
+        return {"dtick": max(1, math.ceil(decades / 3))}
+    return {"dtick": "D2"}
 
 
 def row_values(rr: RunResult, key: str, offset: float) -> np.ndarray:

@@ -148,10 +148,9 @@ def standalone_figure(result: Result, lang: str = "en", zoom=None, step: int | N
             if key.startswith("xaxis"):
                 axis["domain"] = [CURVES_LEFT, 1]
             layout[_shift_key(key)] = axis
-    # The curves' own titles, except that a reader without the app's tour gets the gradient norm in words.
-    for number, row in enumerate(rows, start=2):
-        if row.key == "grad_norm":
-            layout[f"yaxis{number}"]["title"] = {"text": t("gradient-norm")}
+    # The curves' own row names, except that a reader without the app's tour gets the gradient norm in words.
+    layout["annotations"] = [{**label, "text": t("gradient-norm") if label["name"] == "grad_norm" else label["text"]}
+                             for label in curves["layout"]["annotations"]]
 
     # -- the animation --------------------------------------------------------------------------------------------
     ticks = frame_steps(last)
