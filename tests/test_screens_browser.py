@@ -73,3 +73,137 @@ def test_the_adagrad_lesson_frames_its_bursts_where_the_default_view_hid_them(li
     open_at_the_end(screen_page, live_server, lesson.query + "&present=1")  # the experiment without its framing
     problems = lesson.screen(read_screen(screen_page), run(parse(lesson.query)[0]))
     assert any("bursts across the valley span" in p for p in problems), problems
+
+
+# -- the projector: a third of the screen, everything in, nothing overlapping ---------------------------------------
+
+READ_SIZES = """() => {
+    const gd = document.querySelector('#contour .js-plotly-plot');
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    const inside = (sel) => Array.from(document.querySelectorAll(sel)).every((e) => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight;
+    });
+    return {plot: xa._length * ya._length, screen: innerWidth * innerHeight, plotWidth: xa._length,
+            overflow: document.documentElement.scrollWidth - innerWidth,
+            scroll: document.documentElement.scrollHeight - innerHeight,
+            playerInside: inside('#player button.icon'), captionInside: inside('#lesson-caption h2'),
+            curvesInside: inside('#curves .js-plotly-plot')};
+}"""
+
+# Every text box plotly drew (axis titles, tick labels, legend entries, the colour bar's title and labels, the
+# curve rows' names), by the group it belongs to: boxes of different groups must not overlap.
+READ_TEXT_BOXES = """() => {
+    const boxes = [];
+    for (const id of ['contour', 'curves']) {
+        const gd = document.querySelector('#' + id + ' .js-plotly-plot');
+        const groups = {'.g-xtitle': 'xtitle', '.g-ytitle': 'ytitle', '.legend .traces': 'legend',
+                        '.colorbar .cbtitle': 'cbtitle', '.colorbar .cbaxis .tick': 'cbticks',
+                        '.annotation': 'rowname', '.xtick': 'xticks', '.ytick': 'yticks'};
+        for (const [selector, group] of Object.entries(groups)) {
+            gd.querySelectorAll(selector).forEach((element, k) => {
+                const text = element.querySelector('text') || element;
+                const r = text.getBoundingClientRect();
+                if (r.width > 0 && r.height > 0 && (text.textContent || '').trim())
+                    boxes.push({graph: id, group, k, text: text.textContent.trim(),
+                                box: [r.left, r.top, r.right, r.bottom]});
+            });
+        }
+    }
+    return boxes;
+}"""
+
+
+def overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of text boxes of different groups in one graph that intersect by more than a pixel."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a["graph"] != b["graph"] or a["group"] == b["group"]:
+                continue
+            (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
+            if min(r1, r2) - max(l1, l2) > 1 and min(b1, b2) - max(t1, t2) > 1:
+                found.append((f"{a['group']} {a['text']!r}", f"{b['group']} {b['text']!r}"))
+    return found
+
+
+@pytest.mark.parametrize("screen_page", PROJECTORS, indirect=True, ids=["1366x768", "1920x1080"])
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_presentation_mode_gives_the_contour_a_third_of_the_screen_and_fits_everything(live_server, screen_page,
+                                                                                      lang):
+    """It was 351×351 px at 1366×768, about 12% of the screen, with a four-line caption above it."""
+    lesson = LESSONS["second-order"]
+    open_at_the_end(screen_page, live_server, lesson_link(lesson) + f"&present=1&lang={lang}")
+    sizes = screen_page.evaluate(READ_SIZES)
+    assert sizes["plot"] >= 0.30 * sizes["screen"], sizes
+    assert sizes["overflow"] <= 0 and sizes["scroll"] <= 0, sizes  # nothing scrolls
+    assert sizes["playerInside"] and sizes["captionInside"] and sizes["curvesInside"], sizes
+    width = screen_page.viewport_size["width"]
+    screen_page.screenshot(path=str(SHOTS / f"present-{lang}-{width}.png"))
+
+
+@pytest.mark.parametrize("slug", ["second-order", "pendulum", "warm-up", "adagrad-bursts"])
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_no_text_overlaps_another_in_presentation_mode(live_server, screen_page, slug, lang):
+    """The x-axis title overlapped the legend ('Adam' in lesson 8, 動量 in zh-TW), and rotated row titles of the
+    curves ran into each other."""
+    open_at_the_end(screen_page, live_server, lesson_link(LESSONS[slug]) + f"&present=1&lang={lang}")
+    assert overlaps(screen_page.evaluate(READ_TEXT_BOXES)) == []
+
+
+def test_the_caption_folds_to_its_title_and_back(live_server, screen_page):
+    lesson = LESSONS["adagrad-bursts"]
+    open_at_the_end(screen_page, live_server, lesson_link(lesson) + "&present=1")
+    caption = screen_page.locator("#lesson-caption")
+    text = caption.locator("p").first
+    tall = screen_page.locator("#curves-box").bounding_box()["height"]
+    assert text.is_visible()
+    screen_page.keyboard.press("c")
+    screen_page.wait_for_timeout(400)
+    assert not text.is_visible() and caption.locator("h2").is_visible()
+    taller = screen_page.locator("#curves-box").bounding_box()["height"]
+    assert taller > tall + 100  # the curves take the room it leaves
+    screen_page.click("#lesson-caption h2")
+    screen_page.wait_for_timeout(400)
+    assert text.is_visible()
+
+
+# -- phones --------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("screen_page", ["phone"], indirect=True)
+@pytest.mark.parametrize("query", ["", "present=1"], ids=["page", "present"])
+def test_a_phone_gets_one_column_with_the_contour_first(live_server, screen_page, query):
+    """At 390×844 the runs took 264 of the 390 px, the contour was 57 px wide and the player ran off the edge."""
+    lesson_query = lesson_link(LESSONS["second-order"]) + ("&" + query if query else "")
+    open_at_the_end(screen_page, live_server, lesson_query)
+    sizes = screen_page.evaluate(READ_SIZES)
+    assert sizes["overflow"] <= 0, sizes  # no horizontal scrolling
+    assert sizes["plotWidth"] >= 340, sizes
+    assert sizes["playerInside"], sizes
+    order = screen_page.evaluate("""() => ['#contour', '#player', '#curves-box'].map(
+        (s) => document.querySelector(s).getBoundingClientRect().top)""")
+    assert order == sorted(order)  # the contour, then the player, then the curves
+    if query:
+        assert screen_page.locator("#lesson-caption").evaluate("c => c.classList.contains('collapsed')")
+    else:
+        cards = screen_page.locator(".run-card")
+        assert cards.count() == 5 and all(cards.nth(k).bounding_box()["height"] < 60 for k in range(5))
+        screen_page.locator(".run-card .run-open").first.tap()
+        assert cards.first.bounding_box()["height"] > 150  # opened
+        assert cards.nth(1).bounding_box()["height"] < 60
+    screen_page.screenshot(path=str(SHOTS / f"phone-{'present' if query else 'page'}-390x844.png"), full_page=True)
+
+
+@pytest.mark.parametrize("screen_page", ["phone"], indirect=True)
+def test_a_tap_on_the_contour_sets_the_start_on_a_phone(live_server, screen_page):
+    open_at_the_end(screen_page, live_server, "surface=ellipse&steps=40&opt=gd(lr=0.01)")
+    area = screen_page.locator("#contour .nsewdrag").first.bounding_box()
+    ranges = screen_page.evaluate("""() => { const l = document.querySelector('#contour .js-plotly-plot')._fullLayout;
+        return [l.xaxis.range, l.yaxis.range]; }""")
+    previous = screen_page.evaluate("descentLab.player.query")
+    screen_page.touchscreen.tap(area["x"] + 0.25 * area["width"], area["y"] + 0.6 * area["height"])
+    query = wait_for_result(screen_page, previous)
+    (x0, x1), (y0, y1) = ranges
+    start = parse(query)[0].start
+    pixel = (x1 - x0) / area["width"]
+    assert start == pytest.approx((x0 + 0.25 * (x1 - x0), y1 - 0.6 * (y1 - y0)), abs=3 * pixel)

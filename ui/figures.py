@@ -173,14 +173,14 @@ def contour_layout(result: Result) -> dict:
     xmin, xmax, ymin, ymax = home_box(result.surface, experiment.start)
     return {
         "uirevision": view_key(experiment),
-        "margin": {"l": 48, "r": 8, "t": 8, "b": 40},
-        "xaxis": {"range": [xmin, xmax], "title": {"text": "x"}, "constrain": "domain", "zeroline": False,
-                  "showgrid": False, "ticks": "outside", "automargin": True},
-        "yaxis": {"range": [ymin, ymax], "title": {"text": "y"}, "scaleanchor": "x", "scaleratio": 1,
+        "margin": {"l": 40, "r": 8, "t": 4, "b": 30},
+        "xaxis": {"range": [xmin, xmax], "title": {"text": "x", "standoff": 6}, "constrain": "domain",
+                  "zeroline": False, "showgrid": False, "ticks": "outside", "automargin": True},
+        "yaxis": {"range": [ymin, ymax], "title": {"text": "y", "standoff": 6}, "scaleanchor": "x", "scaleratio": 1,
                   "constrain": "domain", "zeroline": False, "showgrid": False, "ticks": "outside",
                   "automargin": True},
         # Above the plot, so it never meets the x-axis title, whatever the labels' length or language.
-        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0)"},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0)"},
         "hovermode": "closest", "dragmode": "zoom", "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",
         "font": FONT,
     }
