@@ -271,6 +271,33 @@ def test_styles_differ_by_colour_marker_and_dash(mixed_result):
     assert len(set(COLORS)) == len(COLORS) and len(set(DASHES)) == len(DASHES)
 
 
+def test_twelve_runs_get_twelve_colours_and_stay_apart_in_grayscale():
+    """Twelve runs repeated colours (the palette had seven)."""
+    styles = [run_style(i) for i in range(12)]
+    assert len({s.color for s in styles}) == 12
+    assert len({(s.symbol, s.dash) for s in styles}) == 12  # what is left when the colours are gone
+
+
+def test_unlabelled_runs_are_named_in_the_pages_language():
+    result = run(Experiment("ellipse", [Run("gd", lr=0.001), Run("adam", lr=0.01, schedule="cosine", noise=0.5),
+                                        Run("sgd", lr=0.1, label="mine")], steps=5))
+    from ui.figures import run_names
+
+    assert run_names(result, "en") == ["gd lr=0.001", "adam lr=0.01 cosine σ=0.5", "mine"]
+    assert run_names(result, "zh-CN") == ["梯度下降 η=0.001", "Adam η=0.01 余弦退火 σ=0.5", "mine"]
+    assert run_names(result, "zh-TW")[0] == "梯度下降 η=0.001"
+
+
+def test_a_start_outside_the_surface_widens_the_box_in_its_own_shape():
+    from ui.figures import home_box
+
+    surface = SURFACES["rosenbrock"]()
+    assert home_box(surface, (0.0, 0.0)) == surface.view()
+    x0, x1, y0, y1 = home_box(surface, (1000.0, 2.0))
+    assert x0 <= -2 and x1 >= 1000 and y0 <= -1 and y1 >= 3
+    assert (x1 - x0) == pytest.approx(y1 - y0)  # the surface's box is square, and so is the wider one
+
+
 def test_a_diverged_run_ends_with_a_marker_and_its_step(mixed_result):
     diverging = mixed_result.runs[0]
     assert diverging.diverged_at is not None  # lr 0.25 > 2/λmax = 0.2

@@ -4,7 +4,7 @@ what the page drew."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
 
 import pytest
 
@@ -207,3 +207,138 @@ def test_a_tap_on_the_contour_sets_the_start_on_a_phone(live_server, screen_page
     start = parse(query)[0].start
     pixel = (x1 - x0) / area["width"]
     assert start == pytest.approx((x0 + 0.25 * (x1 - x0), y1 - 0.6 * (y1 - y0)), abs=3 * pixel)
+
+
+# -- the landscape follows the zoom ----------------------------------------------------------------------------------
+
+READ_LANDSCAPE = """() => {
+    const gd = document.querySelector('#contour .js-plotly-plot');
+    const levels = gd._fullData.filter((t) => t.meta && t.meta.role === 'level');
+    const points = levels.flatMap((t) => Array.from(t.x).map((x, i) => [x, t.y[i]])).filter((p) => isFinite(p[0]));
+    return {box: gd.layout.meta.landscape, image: gd.layout.images[0].source.length, points,
+            x: gd._fullLayout.xaxis.range.slice(), y: gd._fullLayout.yaxis.range.slice()};
+}"""
+
+
+def test_a_zoom_brings_a_landscape_of_its_own_box_and_the_default_view_asks_for_none(live_server, screen_page):
+    """Zooming in showed a blank white plot: the landscape was computed once, for the surface's box."""
+    asked = []  # the callback requests a zoom set off
+
+    def note(request):
+        if "_dash-update-component" in request.url and request.post_data:
+            changed = json.loads(request.post_data).get("changedPropIds", [])
+            if changed == ["zoom-box.data"]:
+                asked.append(request)
+
+    screen_page.on("request", note)
+    open_at_the_end(screen_page, live_server, "surface=rosenbrock&steps=200&opt=adam(lr=0.05)")
+    screen_page.wait_for_timeout(800)
+    home = screen_page.evaluate(READ_LANDSCAPE)
+    assert home["box"] == [-2, 2, -1, 3] and asked == []  # the default view came with the result
+    screen_page.evaluate("""() => Plotly.relayout(document.querySelector('#contour .js-plotly-plot'),
+        {'xaxis.range': [0.998, 1.002], 'yaxis.range': [0.998, 1.002]})""")
+    screen_page.wait_for_function("""() => document.querySelector('#contour .js-plotly-plot').layout.meta
+        .landscape[0] > 0.99""", timeout=20_000)
+    zoomed = screen_page.evaluate(READ_LANDSCAPE)
+    assert zoomed["box"] == [0.998, 1.002, 0.998, 1.002]
+    inside = [p for p in zoomed["points"] if 0.998 <= p[0] <= 1.002 and 0.998 <= p[1] <= 1.002]
+    assert len(inside) > 100  # level lines, densely, where there were none
+    assert "view=0.998,1.002,0.998,1.002" in screen_page.url
+    assert len(asked) == 1  # one small request, for the landscape only
+
+
+# -- the view keeps what matters in sight ------------------------------------------------------------------------------
+
+def test_a_start_far_outside_the_surface_widens_the_view_to_take_it_in(live_server, screen_page):
+    """A start clamped to (1000, 2) left the view at [−2, 2]: an empty plot, with nothing saying why."""
+    open_at_the_end(screen_page, live_server, "surface=rosenbrock&start=1000,2&steps=50&opt=gd(lr=1e-4)")
+    screen = read_screen(screen_page)
+    assert screen.inside(screen.start) and screen.inside((1.0, 1.0))  # the start and the minimum are both in
+
+
+def test_paths_leaving_the_view_are_said_to_and_fit_paths_takes_them_in(live_server, screen_page):
+    open_at_the_end(screen_page, live_server, lesson_link(LESSONS["lr-limit"]))
+    notice = screen_page.locator("#view-notice")
+    notice.wait_for(state="visible")
+    assert notice.inner_text().startswith("1 of 3 paths leave the view")
+    screen_page.click("#fit-paths")
+    notice.wait_for(state="hidden", timeout=10_000)
+    screen = read_screen(screen_page)
+    assert all(screen.inside(path).all() for path in screen.paths)
+
+
+# -- every input explains itself ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("field", "typed", "said", "kept"), [
+    ("lr", "abc", "lr='abc' is not a finite number; using 0.01", "0.01"),
+    ("lr", "", "lr was left empty; keeping 0.01", "0.01"),
+    ("steps", "2.5", "steps='2.5' is not a whole number; using 2", "2"),
+    ("steps", "lots", "steps='lots' is not a finite number; using 40", "40"),
+])
+def test_an_unreadable_or_empty_entry_gets_a_message_not_silence(live_server, screen_page, field, typed, said, kept):
+    """'abc', an emptied field and steps=2.5 used to snap back without a word."""
+    from tests.browser import run_field
+
+    open_at_the_end(screen_page, live_server, "surface=ellipse&steps=40&opt=gd(lr=0.01)")
+    box = run_field(screen_page, 0, "lr") if field == "lr" else screen_page.locator("#steps")
+    box.fill(typed)
+    box.press("Enter")
+    screen_page.locator("#messages li").first.wait_for(timeout=10_000)
+    assert said in screen_page.locator("#messages").inner_text()
+    field_now = run_field(screen_page, 0, "lr") if field == "lr" else screen_page.locator("#steps")
+    screen_page.wait_for_function("([el, v]) => el.value === v", arg=[field_now.element_handle(), kept])
+
+
+def test_the_add_button_is_disabled_at_twelve_runs_and_says_why(live_server, screen_page):
+    twelve = "&".join(f"opt=gd(lr={0.001 * (k + 1)!r})" for k in range(12))
+    open_at_the_end(screen_page, live_server, f"surface=ellipse&steps=20&{twelve}")
+    button = screen_page.locator("#add-run")
+    assert button.is_disabled()
+    assert "at most 12 runs" in button.get_attribute("title")
+    screen_page.locator(".run-card .i-remove").first.click()
+    screen_page.wait_for_function("() => !document.getElementById('add-run').disabled", timeout=10_000)
+
+
+def test_one_arrow_key_on_the_lr_slider_moves_the_rate_by_at_most_ten_percent(live_server, screen_page):
+    """The slider was coarse: a 40 px drag moved lr from 0.05 to 0.000245."""
+    from tests.browser import run_field
+
+    open_at_the_end(screen_page, live_server, "surface=ellipse&steps=20&opt=gd(lr=0.05)")
+    handle = screen_page.locator(".lr-slider [role=slider]").first
+    handle.focus()
+    handle.press("ArrowRight")
+    screen_page.wait_for_function("() => document.querySelector('input[id*=\\'\"field\":\"lr\"\\']').value !== '0.05'")
+    moved = float(run_field(screen_page, 0, "lr").input_value())
+    assert 1.0 < moved / 0.05 <= 1.1
+
+
+# -- language and playback ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("switch", ["lang", "present"])
+def test_switching_language_or_presentation_keeps_the_step_and_the_play_state(live_server, screen_page, switch):
+    """Switching language or entering Present while playing restarted playback from step 0."""
+    open_at_the_end(screen_page, live_server, "surface=ellipse&steps=2000&opt=gd(lr=0.001)")
+    screen_page.evaluate("() => { descentLab.seek(700); descentLab.play(); }")
+    if switch == "lang":
+        screen_page.click("button[data-lang='zh-CN']")
+    else:
+        screen_page.click("#toggle-present")
+    screen_page.wait_for_function("() => window.descentLab && descentLab.player.frames > 0 && descentLab.player.query"
+                                  " && descentLab.player.playing", timeout=30_000)
+    step = screen_page.evaluate("descentLab.player.step")
+    assert 700 <= step < 1800  # it went on from where it was, not from 0
+    screen_page.evaluate("() => descentLab.pause()")
+    paused_at = screen_page.evaluate("descentLab.player.step")
+    screen_page.click("button[data-lang='en']" if switch == "lang" else "#toggle-present")
+    screen_page.wait_for_function("() => window.descentLab && descentLab.player.frames > 0 && descentLab.player.query",
+                                  timeout=30_000)
+    screen_page.wait_for_timeout(300)
+    assert screen_page.evaluate("descentLab.player.step") == paused_at
+    assert not screen_page.evaluate("descentLab.player.playing")
+
+
+def test_a_chinese_page_names_unlabelled_runs_in_chinese(live_server, screen_page):
+    """Default run labels ('gd lr=0.001') stayed English on a Chinese page."""
+    open_at_the_end(screen_page, live_server, "surface=ellipse&steps=20&opt=gd(lr=0.001)&lang=zh-CN")
+    legend = screen_page.locator("#contour .legend").text_content()
+    assert "梯度下降 η=0.001" in legend and "gd lr" not in legend

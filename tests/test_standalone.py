@@ -344,3 +344,26 @@ def test_a_diverged_run_loads_and_plays_to_its_last_finite_point(page, diverging
     wait_for_step(page, "k === 120")
     page.wait_for_timeout(300)
     assert_whole_runs(state(page)["traces"], diverging)
+
+
+def test_the_export_opens_at_the_pages_zoom_and_paused_step_and_links_back_to_it():
+    """The HTML export ignored the zoom and the paused step, and its 'link' was not a link back."""
+    from experiments.url import View
+
+    result = run(experiment_of("surface=rosenbrock&steps=300&opt=adam(lr=0.05)&opt=gd(lr=0.001)"))
+    view = View(step=123, zoom=(0.5, 1.5, 0.5, 1.5))
+    figure = standalone_figure(result, zoom=view.zoom, step=view.step)
+    layout = figure["layout"]
+    assert layout["xaxis"]["range"] == [0.5, 1.5] and layout["yaxis"]["range"] == [0.5, 1.5]
+    assert layout["images"][0]["x"] == 0.5 and layout["images"][0]["sizex"] == 1.0  # the zoomed box's landscape
+    slider = layout["sliders"][0]
+    assert slider["steps"][slider["active"]]["label"] == "123"
+    (heads,) = by_role(figure["data"], "heads")
+    np.testing.assert_array_equal(heads["x"], [rr.points[123, 0] for rr in result.runs])
+    page = standalone_html(result, view=view, address="http://class.example:8050/")
+    query = to_query(result.experiment, View(step=123, zoom=view.zoom))
+    href = html.escape("http://class.example:8050/?" + query)
+    assert f'<a href="{href}">' in page
+    offline = standalone_html(result, view=view)  # no address known (the command line with a bare query)
+    line = re.search(r'<p class="query">(.*?)</p>', offline).group(1)
+    assert "<a" not in line and html.escape("?" + query) in line
