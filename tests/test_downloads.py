@@ -89,3 +89,24 @@ def test_frames_in_pieces_make_the_whole_table():
     pieces = list(result.frames(7))
     assert len(pieces) == 2 * 6 and all(len(p) <= 7 for p in pieces)
     pd.testing.assert_frame_equal(pd.concat(pieces, ignore_index=True), result.to_frame())
+
+
+def test_the_html_of_a_paused_zoomed_page_opens_there_and_links_back_to_the_page(client):
+    import html
+    import json
+    import re
+
+    link = "surface=rosenbrock&steps=300&opt=adam(lr=0.05)&step=140&view=0.5,1.5,0.5,1.5"
+    response = client.get("/download.html?" + link)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    figure = json.loads(re.search(r'<script type="application/json" id="figure-data">(.*?)</script>', page,
+                                  re.S).group(1))
+    assert figure["layout"]["xaxis"]["range"] == [0.5, 1.5]
+    slider = figure["layout"]["sliders"][0]
+    assert slider["steps"][slider["active"]]["label"] == "140"
+    experiment, _ = parse(link)
+    from experiments.url import View, to_query
+
+    back = "http://localhost/?" + to_query(experiment, View(step=140, zoom=(0.5, 1.5, 0.5, 1.5)))
+    assert f'<a href="{html.escape(back)}">' in page
