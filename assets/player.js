@@ -671,7 +671,8 @@
       var area = event.target.closest && event.target.closest(".nsewdrag");
       down = area && event.isPrimary ? { x: event.clientX, y: event.clientY, at: performance.now() } : null;
     }, true);
-    gd.addEventListener("pointerup", function (event) {
+    // On the window: plotly covers the page with its drag layer on a mouse press, so the release lands there.
+    window.addEventListener("pointerup", function (event) {
       if (!down || !event.isPrimary) return;
       var moved = Math.hypot(event.clientX - down.x, event.clientY - down.y);
       var quick = performance.now() - down.at < TAP_MS;

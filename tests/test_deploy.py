@@ -65,7 +65,8 @@ RUN_CALLBACK = {
 def _run_callback(base: str, query: str) -> dict:
     import json
 
-    body = {**RUN_CALLBACK, "inputs": [{"id": "query", "property": "data", "value": query}]}
+    body = {**RUN_CALLBACK, "inputs": [{"id": "query", "property": "data", "value": query},
+                                       {"id": "zoom-box", "property": "data", "value": None}]}
     request = urllib.request.Request(base + "_dash-update-component", data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"}, method="POST")
     with urllib.request.urlopen(request, timeout=120) as response:
