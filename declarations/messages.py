@@ -42,7 +42,25 @@ MESSAGES = {
     "at-most-runs": "an experiment has at most {limit} runs",
     "at-least-one-run": "an experiment needs at least one run",
     "label-shortened": "the label {given} was shortened or had characters removed: {used}",
+    "bad-sweep": "sweep={given} is not of the form name:low:high:count (e.g. lr:1e-4:1:64); it was dropped",
+    "sweep-not-common": "{name} cannot be swept: {lacking} has no such setting (every run has: {choices}); that "
+                        "sweep was dropped",
+    "too-many-axes": "a sweep has at most {limit} axes; sweep={given} was dropped",
+    "sweep-repeated": "{name} is swept twice; the second sweep was dropped",
+    "sweep-empty": "the sweep of {name} has low = high = {given}; it was dropped",
+    "sweep-swapped": "the sweep of {name} runs from {given}; using {used}",
+    "sweep-bounds": "the sweep of {name} must stay within {low} … {high}; using {used}",
+    "sweep-count": "the sweep of {name}: count={given} must be a whole number from 2 to {most}; using {used}",
+    "tuned": "{name}: lr tuned over {count} values in [{low}, {high}] for {steps} steps: best {measure} {value} "
+             "at lr={lr}",
+    "tune-nothing": "{name}: no lr in [{low}, {high}] gave a {measure} in {steps} steps; lr kept at {lr}",
+    "sweep-too-much-work": "the sweep is too much work ({points} values × {steps} steps for these runs; a sweep "
+                           "may ask for {limit} run-steps); using {used}",
 }
+
+
+# Messages that report what the user asked for (not a repair): the page lists them apart from the warnings.
+NOTICES = {"tuned", "tune-nothing"}
 
 
 class Message(str):

@@ -2,6 +2,9 @@
 
     python -m experiments "<share link or query string>" [--csv out.csv] [--json out.json]
 
+A link with a sweep (sweep=lr:1e-4:1:64) writes the sweep's table instead: one row per run per grid point, with
+every measure (empty where undefined).
+
 A link with problems prints them on stderr and exits with code 2 (the web page would repair and warn instead).
 The interactive HTML page of a link is the UI's to write: python -m ui "<link>" --html out.html.
 """
@@ -13,8 +16,9 @@ import sys
 
 import orjson
 
-from experiments.export import result_to_dict, summary_lines
+from experiments.export import result_to_dict, summary_lines, sweep_lines, sweep_to_dict
 from experiments.runner import run
+from experiments.sweep import sweep
 from experiments.url import parse
 
 
@@ -35,6 +39,8 @@ def execute(args: argparse.Namespace, write_more=None) -> int:
         for warning in warnings:
             print(f"  - {warning}", file=sys.stderr)
         return 2
+    if experiment.sweep:
+        return _sweep(args, experiment)
     result = run(experiment)
     try:
         if args.csv:
@@ -48,6 +54,22 @@ def execute(args: argparse.Namespace, write_more=None) -> int:
         print(f"error: cannot write output: {error}", file=sys.stderr)
         return 2
     print("\n".join(summary_lines(result)))
+    return 0
+
+
+def _sweep(args: argparse.Namespace, experiment) -> int:
+    table = sweep(experiment)
+    frame = table.to_frame()
+    try:
+        if args.csv:
+            frame.to_csv(args.csv, index=False)
+        if args.json:
+            with open(args.json, "wb") as handle:
+                handle.write(orjson.dumps(sweep_to_dict(table)))
+    except OSError as error:
+        print(f"error: cannot write output: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(sweep_lines(table)))
     return 0
 
 

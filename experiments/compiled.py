@@ -41,6 +41,7 @@ OURS = ("optimizers", "surfaces", "experiments")  # plain functions from these a
 # Below this estimate of NumPy seconds a group runs on NumPy while its kernel compiles in the background; above
 # it the group waits for the compiler. Compiling a kernel takes about a second, NumPy about 5 µs a step.
 NUMPY_SECONDS_PER_STEP = 5e-6
+NUMPY_RUNS_PER_STEP = 200  # an elementwise NumPy step of this many runs costs about twice one run's
 WORTH_COMPILING = 0.5
 
 _lock = threading.RLock()  # guards the bookkeeping below
@@ -151,9 +152,11 @@ def _build(optimizer, surface):
     sources = [inspect.getsource(kernels), inspect.getsource(sys.modules["elementwise.scalar_forms"])]
     f, grad_f, hess_f = _surface_functions(surface)
     bound = dict(template.__globals__)
+    for name in template.__code__.co_names:  # the template's own helpers
+        if _is_ours(bound.get(name)):
+            bound[name] = _compile_tree(bound[name], sources)
     bound.update(rule=_compile_tree(optimizer.update, sources), f=_compile_tree(f, sources),
                  grad_f=_compile_tree(grad_f, sources), hess_f=_compile_tree(hess_f, sources),
-                 _bad=_compile_tree(kernels._bad, sources),
                  HYPER=len(optimizer.arguments), STATE=len(optimizer.state), CURVATURE=optimizer.curvature)
     digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
     # The name is where numba files the cached machine code: one file per rule, surface and version of both.
@@ -223,8 +226,9 @@ def prepare(optimizer, surface) -> bool:
 
 # -- stepping a group ------------------------------------------------------------------------------------------
 
-def step(surface, experiment, group, *, wait: bool):
-    """Step one group with its compiled kernel (experiments.runner.Stepped), or None to have NumPy do it."""
+def step(surface, experiment, group, *, wait: bool, summarize=None):
+    """Step one group with its compiled kernel (experiments.runner.Stepped), or None to have NumPy do it. With
+    `summarize` (experiments.runner.Summarize) it keeps each run's summary instead of its path."""
     opt = group.optimizer
     if _key(opt, surface) not in _ready and not wait:
         if numpy_seconds(experiment, group) < WORTH_COMPILING:
@@ -234,38 +238,48 @@ def step(surface, experiment, group, *, wait: bool):
     kernel = _prepare(opt, surface, compile_now=True)
     if kernel is None:
         return None
-    return _call(kernel, surface, experiment, group)
+    return _call(kernel, surface, experiment, group, summarize)
 
 
 def numpy_seconds(experiment, group) -> float:
-    """A rough estimate of how long NumPy takes for a group (an elementwise group steps all its runs at once)."""
+    """A rough estimate of how long NumPy takes for a group: a coupled group steps its runs one by one; an
+    elementwise group steps them all at once, which costs about one run's time up to a few hundred runs."""
     opt = group.optimizer
-    runs = group.size if opt.coupled else 1
+    runs = group.size if opt.coupled else 1 + group.size / NUMPY_RUNS_PER_STEP
     cost = max(opt.cost(opt.values(experiment.runs[group.members[0]].hyper)), 1)
     return experiment.steps * runs * cost * NUMPY_SECONDS_PER_STEP
 
 
-def _call(kernel, surface, experiment, group):
+def _call(kernel, surface, experiment, group, summarize=None):
     from experiments.runner import Stepped, initial_state, recorded_entries
 
     opt = group.optimizer
     steps, runs = experiment.steps, group.size
+    record = summarize is None
     values = [opt.values(experiment.runs[i].hyper) for i in group.members]
-    hyper = np.array([[float(row[name]) for name in opt.arguments] for row in values],
-                     dtype=np.float64).reshape(runs, len(opt.arguments))
-    noise = group.noise if group.noise is not None else np.zeros((runs, 1, 2))
+    hyper = np.array([[row[name] for name in opt.arguments] for row in values],
+                     dtype=np.float64).reshape(runs, len(opt.arguments))  # booleans and counts become floats
     recorded = recorded_entries(opt)
-    points = np.empty((runs, steps + 1, 2))
-    losses, norms = np.empty((runs, steps + 1)), np.empty((runs, steps + 1))
-    internals = np.empty((runs, steps + 1, len(recorded), 2))
+    kept = (runs, steps + 1) if record else (1, 1)  # a sweep writes no path
+    points = np.empty((*kept, 2))
+    losses, norms = np.empty(kept), np.empty(kept)
+    internals = np.empty((*kept, len(recorded), 2))
     diverged_at = np.full(runs, -1, dtype=np.int64)
-    arguments = [np.array(experiment.start, dtype=float), surface.constants(), hyper, group.lr, noise,
-                 group.noisy.astype(np.bool_), initial_state(group, experiment).reshape(runs, len(opt.state)),
-                 recorded, float(DIVERGENCE_RADIUS), points, losses, norms, internals, diverged_at]
+    summary = np.full((runs, 3), np.nan)
+    reached = np.full(runs, -1, dtype=np.int64)
+    minima = np.zeros((0, 2)) if record else np.ascontiguousarray(summarize.minima, dtype=np.float64).reshape(-1, 2)
+    tolerance = 0.0 if record else float(summarize.tolerance)
+    arguments = [np.array(experiment.start, dtype=float), surface.constants(), hyper, group.lr, group.unit_noise,
+                 group.noise_row, group.sigma, initial_state(group, experiment).reshape(runs, len(opt.state)),
+                 recorded, float(DIVERGENCE_RADIUS), record, minima, tolerance, points, losses, norms, internals,
+                 diverged_at, summary, reached]
     if opt.coupled:
         shape = opt.memory(values[0])
         arguments.append(np.zeros((runs, *shape)))
     kernel(*arguments)
+    if not record:
+        empty = np.empty((runs, 0))
+        return Stepped(empty, empty, empty, {}, diverged_at, summary, reached)
     named = {name: internals[:, :, k, :] for k, name in enumerate(opt.internals)}  # (runs, steps + 1, 2) each
     return Stepped(points, losses, norms, named, diverged_at)
 

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from declarations import FLOAT, Param
-from experiments.limits import MAX_RUNS, MAX_STEPS
+from experiments.limits import MAX_RUNS, MAX_STEPS, MAX_SWEEP_COUNT, MAX_SWEEP_WORK
+from experiments.measures import MEASURE, MEASURES, TOLERANCE
 from experiments.model import NOISE, SEED, STEPS
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
@@ -37,6 +38,16 @@ def reference() -> str:
            "`optimizers/` and `experiments/`. Do not edit by hand.", ""]
     out += ["## Experiment", "", f"At most {MAX_RUNS} runs per link and {MAX_STEPS:,} steps.", ""]
     out += _table((STEPS, SEED, NOISE))
+    out += ["## Sweeps", "",
+            f"`sweep=name:low:high:count`, once (a curve per run, {MAX_SWEEP_COUNT[0]} values at most) or twice (a "
+            f"phase diagram per run, {MAX_SWEEP_COUNT[1]} × {MAX_SWEEP_COUNT[1]} at most). The name is a float "
+            "setting every run has: its optimizer's own (lr, momentum, beta1, beta2, eps, alpha, rho, …, but not "
+            "one an alias pins) or `noise`. Values are log-spaced for a setting declared on a log scale, else "
+            f"even. A sweep may ask for {MAX_SWEEP_WORK:,} run-steps (grid points × steps × the runs' work per "
+            "step). `measure=` picks what is plotted and what tuning minimizes:", ""]
+    out += ["| measure | meaning |", "|---|---|"]
+    out += [f"| `{m.name}` | {m.help} |" for m in MEASURES.values()]
+    out += ["", *_table((MEASURE, TOLERANCE))]
     out += ["## Surfaces", ""]
     for s in SURFACES.values():
         out += [f"### `{s.id}`: {s.title}", "", f"f(x, y) = {s.formula}", "", s.about, "",

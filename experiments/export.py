@@ -38,3 +38,42 @@ def summary_lines(result: Result) -> list[str]:
         lines.append(f"{rr.run.name:<28} final loss {rr.final_loss:<12.6g} at ({x:.6g}, {y:.6g}), "
                      f"{distance:.3g} from the nearest minimum, {end}")
     return lines
+
+
+def sweep_to_dict(table) -> dict[str, Any]:
+    """A sweep as JSON: the axes and their values, and per run each measure as a nested list (null where
+    undefined)."""
+    def grid(values: np.ndarray) -> list:
+        return np.vectorize(lambda v: v if math.isfinite(v) else None, otypes=[object])(values).tolist()
+
+    runs = []
+    for swept in table.runs:
+        entry: dict[str, Any] = {"name": swept.run.name, "optimizer": swept.run.optimizer}
+        for name in ("final_loss", "best_loss", "distance"):
+            entry[name] = grid(getattr(swept, name))
+        for name in ("steps_to_tolerance", "diverged_at"):
+            values = getattr(swept, name)
+            entry[name] = np.vectorize(lambda v: int(v) if v >= 0 else None, otypes=[object])(values).tolist()
+        runs.append(entry)
+    return {"query": to_query(table.experiment), "measure": table.experiment.measure,
+            "tolerance": table.experiment.tolerance,
+            "axes": [{"name": a.name, "low": a.low, "high": a.high, "count": a.count, "log": a.log,
+                      "values": values.tolist()} for a, values in zip(table.axes, table.values, strict=True)],
+            "runs": runs}
+
+
+def sweep_lines(table) -> list[str]:
+    """Per run: its best grid point by the experiment's measure, and how many points diverged."""
+    measure = table.experiment.measure
+    lines = []
+    for swept in table.runs:
+        best = swept.best(measure)
+        gone = int((swept.diverged_at >= 0).sum())
+        total = swept.diverged_at.size
+        if best is None:
+            found = f"no point has a {measure}"
+        else:
+            where = ", ".join(f"{k}={v:.4g}" for k, v in table.setting(best).items())
+            found = f"best {measure} {float(swept.measure(measure)[best]):.6g} at {where}"
+        lines.append(f"{swept.run.name:<28} {found}; {gone} of {total} diverged")
+    return lines

@@ -14,3 +14,8 @@ DIVERGENCE_RADIUS = 1e6  # a run whose |x| or |y| passes this has diverged
 # others. On the compiled engine the heaviest such link takes about half a second on the 2-core reference
 # machine (bench/README.md); on the NumPy fallback, about half a minute.
 MAX_WORK = 1_600_000
+# A sweep steps every run at every grid point, keeping only a summary of each (no path), which costs about a
+# quarter of a recorded step: 64 × 64 points × 1,000 steps of 4 runs fit, or 12 runs × 256 values × 5,000 steps.
+MAX_SWEEP_WORK = 16_777_216
+MAX_SWEEP_AXES = 2
+MAX_SWEEP_COUNT = (256, 64)  # values per axis, for a sweep of one axis and of two

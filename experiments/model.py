@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from declarations import INT, Param, resolve
-from experiments.limits import MAX_LABEL_LENGTH, MAX_STEPS, START_LIMIT
+from declarations import FLOAT, INT, Param, resolve
+from experiments.limits import MAX_LABEL_LENGTH, MAX_STEPS, MAX_SWEEP_AXES, MAX_SWEEP_COUNT, START_LIMIT
+from experiments.measures import MEASURE, TOLERANCE
 from optimizers import OPTIMIZERS, SCHEDULES, get_optimizer
 from surfaces import SURFACES, Surface, get_surface
 
@@ -98,9 +99,66 @@ def finite_at(surface: Surface, point: tuple[float, float]) -> bool:
         return bool(np.isfinite(surface.value(at)) and np.isfinite(surface.gradient(at)).all())
 
 
+def sweepable(run: Run) -> dict[str, Param]:
+    """The settings of a run a sweep can vary: its optimizer's float parameters (not the ones an alias pins), and
+    its gradient noise."""
+    opt = get_optimizer(run.optimizer)
+    return {**{p.name: p for p in opt.params if p.kind == FLOAT and p.name not in opt.fixed}, NOISE.name: NOISE}
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One swept setting: `count` values from `low` to `high`, evenly spaced on a log scale when `log`."""
+
+    name: str
+    low: float
+    high: float
+    count: int
+    log: bool = False
+
+    def values(self) -> np.ndarray:
+        """The swept values, ends exact (np.geomspace and np.linspace both return the ends as given)."""
+        spaced = np.geomspace if self.log else np.linspace
+        return spaced(self.low, self.high, self.count)
+
+    def text(self) -> str:
+        """As a link writes it: name:low:high:count."""
+        return f"{self.name}:{self.low!r}:{self.high!r}:{self.count}"
+
+
+def axes_for(runs, given) -> tuple[Axis, ...]:
+    """Validate a sweep for the Python API: at most two axes, each a ``(name, low, high, count)`` tuple or an
+    Axis naming a setting every run has (see `sweepable`), within every run's declared range."""
+    given = tuple(given)
+    if len(given) > MAX_SWEEP_AXES:
+        raise ValueError(f"a sweep has at most {MAX_SWEEP_AXES} axes, got {len(given)}")
+    axes = []
+    most = MAX_SWEEP_COUNT[len(given) - 1] if given else 0
+    for item in given:
+        name, low, high, count = (item.name, item.low, item.high, item.count) if isinstance(item, Axis) else item
+        params = [sweepable(r).get(name) for r in runs]
+        if None in params:
+            lacking = sorted({r.optimizer for r, p in zip(runs, params, strict=True) if p is None})
+            raise ValueError(f"cannot sweep {name!r}: {', '.join(lacking)} has no such float setting")
+        floor, ceiling = max(p.low for p in params), min(p.high for p in params)
+        low, high = float(low), float(high)
+        if not (math.isfinite(low) and math.isfinite(high) and floor <= low < high <= ceiling):
+            raise ValueError(f"sweep of {name}: need {floor!r} ≤ low < high ≤ {ceiling!r}, got {low!r}, {high!r}")
+        if not (isinstance(count, int) and 2 <= count <= most):
+            raise ValueError(f"sweep of {name}: count must be a whole number from 2 to {most}, got {count!r}")
+        if any(a.name == name for a in axes):
+            raise ValueError(f"{name!r} is swept twice")
+        axes.append(Axis(name, low, high, count, params[0].log))
+    return tuple(axes)
+
+
 @dataclass(frozen=True, init=False)
 class Experiment:
-    """``Experiment("rosenbrock", [Run("adam", lr=0.05)], start=(-1.5, 2), steps=500, surface_params={"b": 100})``"""
+    """``Experiment("rosenbrock", [Run("adam", lr=0.05)], start=(-1.5, 2), steps=500, surface_params={"b": 100})``
+
+    With ``sweep=[("lr", 1e-4, 1.0, 64)]`` (one or two axes) it is also a sweep: experiments.sweep.sweep steps
+    every run at every value and measures it by `measure` (experiments.measures), arriving within `tolerance`.
+    """
 
     surface: str
     surface_params: dict[str, Any]
@@ -108,9 +166,13 @@ class Experiment:
     steps: int
     seed: int
     runs: tuple[Run, ...] = field(default=())
+    sweep: tuple[Axis, ...] = ()
+    measure: str = MEASURE.default
+    tolerance: float = TOLERANCE.default
 
     def __init__(self, surface: str = "rosenbrock", runs: Any = (), *, start: Any = None, steps: int = 500,
-                 seed: int = 0, surface_params: dict | None = None) -> None:
+                 seed: int = 0, surface_params: dict | None = None, sweep: Any = (), measure: str = MEASURE.default,
+                 tolerance: float = TOLERANCE.default) -> None:
         bound = get_surface(surface, **(surface_params or {}))
         if start is None:
             start = bound.start()
@@ -122,26 +184,36 @@ class Experiment:
         runs = tuple(runs)
         if not runs or not all(isinstance(r, Run) for r in runs):
             raise ValueError("an experiment needs at least one run, given as Run objects, e.g. Run('adam', lr=0.01)")
-        self._set(surface, bound.settings, start, STEPS.check(steps), SEED.check(seed), runs)
+        self._set(surface, bound.settings, start, STEPS.check(steps), SEED.check(seed), runs,
+                  axes_for(runs, sweep), MEASURE.check(measure), TOLERANCE.check(tolerance))
 
     @classmethod
-    def trusted(cls, surface, surface_params, start, steps, seed, runs) -> Experiment:
+    def trusted(cls, surface, surface_params, start, steps, seed, runs, sweep=(), measure=MEASURE.default,
+                tolerance=TOLERANCE.default) -> Experiment:
         experiment = cls.__new__(cls)
-        experiment._set(surface, surface_params, start, steps, seed, tuple(runs))
+        experiment._set(surface, surface_params, start, steps, seed, tuple(runs), tuple(sweep), measure, tolerance)
         return experiment
 
-    def _set(self, surface, surface_params, start, steps, seed, runs) -> None:
+    def _set(self, surface, surface_params, start, steps, seed, runs, sweep, measure, tolerance) -> None:
         for name, value in (("surface", surface), ("surface_params", dict(surface_params)),
                             ("start", (float(start[0]), float(start[1]))), ("steps", int(steps)),
-                            ("seed", int(seed)), ("runs", tuple(runs))):
+                            ("seed", int(seed)), ("runs", tuple(runs)), ("sweep", tuple(sweep)),
+                            ("measure", measure), ("tolerance", float(tolerance))):
             object.__setattr__(self, name, value)
+
+    def replace(self, **changes) -> Experiment:
+        """A copy with some fields changed (trusted: the caller keeps them valid)."""
+        fields = {name: getattr(self, name) for name in ("surface", "surface_params", "start", "steps", "seed",
+                                                          "runs", "sweep", "measure", "tolerance")}
+        return Experiment.trusted(**{**fields, **changes})
 
     def make_surface(self) -> Surface:
         return get_surface(self.surface, **self.surface_params)
 
 
 # Names a surface or a run may not use for its own parameters: they are already keys of the link.
-RESERVED_TOP_LEVEL = {"surface", "start", "steps", "seed", "opt", "step", "lang", "present", "hide", "lesson"}
+RESERVED_TOP_LEVEL = {"surface", "start", "steps", "seed", "opt", "sweep", "measure", "tolerance", "step", "view",
+                      "lang", "present", "hide", "lesson"}
 RESERVED_IN_RUN = {"schedule", "noise", "label"}
 
 

@@ -12,6 +12,7 @@ All arithmetic is elementwise, so a run gives the same bits alone or in a batch,
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from experiments import measures
 from experiments.limits import DIVERGENCE_RADIUS
 from experiments.model import Experiment, Run
 from optimizers import OPTIMIZERS, SCHEDULES, Optimizer
@@ -57,6 +59,13 @@ class Result:
     runs: list[RunResult] = field(default_factory=list)
     engine: str = "numpy"  # which engine stepped the runs ("compiled", "numpy", or "mixed")
 
+    @functools.cached_property
+    def sweep(self):
+        """The experiment's sweep (experiments.sweep.SweepResult), stepped on first use; None without one."""
+        from experiments.sweep import sweep
+
+        return sweep(self.experiment) if self.experiment.sweep else None
+
     def gradients_used(self, index: int) -> np.ndarray:
         """(n, 2): the gradient each update of run `index` used, noise included. Recomputed from the path, which
         gives the engine's own bits: the engines evaluate the same elementwise gradient at the same points."""
@@ -94,24 +103,41 @@ class Group:
     optimizer: Optimizer
     members: list[int]  # indices into experiment.runs
     lr: np.ndarray  # (runs, steps + 1)
-    noise: np.ndarray | None  # (runs, steps, 2), or None when no member is noisy
-    noisy: np.ndarray  # (runs,) bool
+    unit_noise: np.ndarray  # (streams, steps, 2) unit normals; a run's gradient noise is σ × its stream
+    noise_row: np.ndarray  # (runs,) which stream each run reads
+    sigma: np.ndarray  # (runs,) each run's noise σ (0: noise-free)
 
     @property
     def size(self) -> int:
         return len(self.members)
 
+    @property
+    def noisy(self) -> np.ndarray:
+        return self.sigma != 0
+
 
 @dataclass
 class Stepped:
     """What a group's steps produced, as run-major (runs, steps + 1, …) arrays; `diverged_at` is −1 for a run that
-    did not diverge."""
+    did not diverge. A sweep (record=False) keeps no path: `summary` (runs, 3) holds each run's final loss, best
+    loss and final distance to a minimum (NaN where undefined) and `reached` (runs,) its first step within the
+    tolerance (−1: never)."""
 
     points: np.ndarray
     loss: np.ndarray
     grad_norm: np.ndarray
     internals: dict[str, np.ndarray]  # name -> (runs, steps + 1, 2)
     diverged_at: np.ndarray
+    summary: np.ndarray | None = None
+    reached: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Summarize:
+    """Ask for a sweep's summaries instead of paths: the surface's minima (m, 2) and the tolerance of arrival."""
+
+    minima: np.ndarray
+    tolerance: float
 
 
 def run(experiment: Experiment, *, batch: bool = True, engine: str = "auto") -> Result:
@@ -136,8 +162,11 @@ def run(experiment: Experiment, *, batch: bool = True, engine: str = "auto") -> 
     return Result(experiment=experiment, surface=surface, runs=results, engine=used)
 
 
-def make_groups(experiment: Experiment, batch: bool = True) -> list[Group]:
+def make_groups(experiment: Experiment, batch: bool = True, streams: list[int] | None = None) -> list[Group]:
+    """Group the experiment's runs by code path. Run i's gradient noise is stream `streams[i]` (default i): a
+    sweep's runs all read the stream of the run they were made from, as that run would alone."""
     runs = experiment.runs
+    streams = list(range(len(runs))) if streams is None else streams
     keyed: dict[tuple, list[int]] = {}
     for i, spec in enumerate(runs):
         key = OPTIMIZERS[spec.optimizer].group_key(spec.hyper) if batch else (i,)
@@ -151,36 +180,37 @@ def make_groups(experiment: Experiment, batch: bool = True) -> list[Group]:
             by_schedule.setdefault((spec.schedule, tuple(spec.schedule_params.items())), []).append(row)
         for (schedule, settings), rows in by_schedule.items():
             lr[rows] = SCHEDULES[schedule].table(experiment.steps, [runs[members[r]].lr for r in rows], dict(settings))
-        noisy = np.array([runs[i].noise > 0 for i in members])
-        groups.append(Group(OPTIMIZERS[runs[members[0]].optimizer], members, lr,
-                            _noise(experiment, members) if noisy.any() else None, noisy))
+        sigma = np.array([runs[i].noise for i in members], dtype=float)
+        wanted = sorted({streams[i] for i in members if runs[i].noise})
+        unit = np.stack([unit_noise(experiment, s) for s in wanted]) if wanted else np.zeros((1, 1, 2))
+        where = {s: row for row, s in enumerate(wanted)}
+        noise_row = np.array([where.get(streams[i], 0) for i in members], dtype=np.int64)
+        groups.append(Group(OPTIMIZERS[runs[members[0]].optimizer], members, lr, unit, noise_row, sigma))
     return groups
 
 
-def _noise(experiment: Experiment, members: list[int]) -> np.ndarray:
-    """Gaussian gradient noise, (runs, steps, 2); zero for noise-free members."""
-    table = np.zeros((len(members), experiment.steps, 2))
-    for row, i in enumerate(members):
-        if experiment.runs[i].noise:
-            table[row] = noise_of(experiment, i)
-    return table
+def unit_noise(experiment: Experiment, stream: int) -> np.ndarray:
+    """Noise stream `stream`, (steps, 2) standard normals seeded by (seed, stream)."""
+    return np.random.default_rng([experiment.seed, stream]).standard_normal((experiment.steps, 2))
 
 
 def noise_of(experiment: Experiment, index: int) -> np.ndarray:
-    """Run `index`'s gradient noise, (steps, 2): its own stream, seeded by (seed, index)."""
-    rng = np.random.default_rng([experiment.seed, index])
-    return experiment.runs[index].noise * rng.standard_normal((experiment.steps, 2))
+    """Run `index`'s gradient noise, (steps, 2): σ times its own stream."""
+    return experiment.runs[index].noise * unit_noise(experiment, index)
 
 
-def _step(surface: Surface, experiment: Experiment, group: Group, engine: str) -> tuple[Stepped, str]:
+def _step(surface: Surface, experiment: Experiment, group: Group, engine: str,
+          summarize: Summarize | None = None) -> tuple[Stepped, str]:
     if engine != "numpy":
         from experiments import compiled  # numba loads only when a compiled engine is wanted
 
-        stepped = compiled.step(surface, experiment, group, wait=engine == "compiled")
+        stepped = compiled.step(surface, experiment, group, wait=engine == "compiled", summarize=summarize)
         if stepped is not None:
             return stepped, "compiled"
         if engine == "compiled":
             raise RuntimeError(f"the compiled engine is unavailable: {compiled.unavailable()}")
+    if summarize is not None:
+        return summarize_numpy(surface, experiment, group, summarize), "numpy"
     return step_numpy(surface, experiment, group), "numpy"
 
 
@@ -219,20 +249,23 @@ def recorded_entries(opt: Optimizer) -> np.ndarray:
 
 def step_numpy(surface: Surface, experiment: Experiment, group: Group) -> Stepped:
     opt = group.optimizer
-    steps, count = experiment.steps, group.size
-    start = np.empty((count, 2))
-    start[:] = experiment.start
-    initial = initial_state(group, experiment)
-    rows = [experiment.runs[i].hyper for i in group.members]
+    steps = experiment.steps
+    history, states, gradients = [], [], []
     with np.errstate(all="ignore"):
-        if opt.coupled:
-            history, states = _coupled_numpy(surface, group, opt, rows, start, initial, steps)
-        else:
-            history, states = _elementwise_numpy(surface, group, opt, rows, start, initial, steps)
+        for t, params, state, gradient in _walk(surface, experiment, group):
+            history.append(params)
+            states.append(state)
+            gradients.append(gradient)
+            if (t + 1) % CHECK_EVERY == 0 and _all_gone(params):
+                break
         trajectory = _stack(history)
         loss = surface.value(trajectory)
-        gradient = surface.gradient(trajectory)
+        gradient = _stack(gradients)
         grad_norm = np.hypot(gradient[..., 0], gradient[..., 1])  # no overflow while both parts are finite
+        # Elementwise rules keep a state tuple per coordinate, (steps + 1, runs, entries, 2); coupled ones one per
+        # run, (steps + 1, runs, entries), with an internal's x and y parts as two entries.
+        states = _stack(states) if opt.coupled else np.stack([_stack([s[k] for s in states])
+                                                               for k in range(len(opt.state))], axis=2)
     done = len(history)
     if done < steps + 1:  # every run had diverged: the rest stays NaN and is cut off below
         pad = lambda a: np.concatenate([a, np.full((steps + 1 - done, *a.shape[1:]), np.nan)])  # noqa: E731
@@ -241,11 +274,52 @@ def step_numpy(surface: Surface, experiment: Experiment, group: Group) -> Steppe
     bad = ~np.isfinite(loss) | ~np.isfinite(grad_norm) | ~(np.abs(trajectory) <= DIVERGENCE_RADIUS).all(axis=-1)
     first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
     recorded = recorded_entries(opt)
-    # Elementwise rules keep a state tuple per coordinate, (steps + 1, runs, entries, 2); coupled ones one per
-    # run, (steps + 1, runs, entries), with an internal's x and y parts as two entries.
     internals = {name: _run_major(states[:, :, recorded[k]] if opt.coupled else states[:, :, recorded[k, 0], :])
                  for k, name in enumerate(opt.internals)}
     return Stepped(_run_major(trajectory), _run_major(loss), _run_major(grad_norm), internals, first_bad)
+
+
+def summarize_numpy(surface: Surface, experiment: Experiment, group: Group, summarize: Summarize) -> Stepped:
+    """A sweep on NumPy: step every run, keep only its summary (what experiments/kernels.py's `_measure` keeps)."""
+    count, minima = group.size, summarize.minima
+    alive = np.ones(count, dtype=bool)
+    diverged_at = np.full(count, -1, dtype=np.int64)
+    reached = np.full(count, -1, dtype=np.int64)
+    summary = np.full((count, 3), np.nan)
+    last = np.empty((count, 2))
+    with np.errstate(all="ignore"):
+        for t, params, _, gradient in _walk(surface, experiment, group):
+            loss = surface.value(params)
+            norm = np.hypot(gradient[:, 0], gradient[:, 1])
+            bad = ~np.isfinite(loss) | ~np.isfinite(norm) | ~(np.abs(params) <= DIVERGENCE_RADIUS).all(axis=-1)
+            diverged_at[alive & bad] = t
+            alive &= ~bad
+            summary[alive, 0] = loss[alive]
+            better = alive & ((t == 0) | (loss < summary[:, 1]))
+            summary[better, 1] = loss[better]
+            arrived = alive & (reached < 0) & (measures.nearest(params, minima) <= summarize.tolerance)
+            reached[arrived] = t
+            last[alive] = params[alive]
+            if not alive.any():
+                break
+        finished = diverged_at < 0
+        summary[~finished, 0] = np.nan
+        if len(minima):
+            summary[finished, 2] = measures.nearest(last[finished], minima)
+    empty = np.empty((count, 0))
+    return Stepped(empty, empty, empty, {}, diverged_at, summary, reached)
+
+
+def _walk(surface: Surface, experiment: Experiment, group: Group):
+    """Step a group on NumPy, yielding (t, points (runs, 2), state, true gradient at the points) for t = 0 … steps.
+    An elementwise rule's state is a tuple of (runs, 2) arrays; a coupled rule's, a (runs, entries) array."""
+    opt = group.optimizer
+    start = np.empty((group.size, 2))
+    start[:] = experiment.start
+    initial = initial_state(group, experiment)
+    rows = [experiment.runs[i].hyper for i in group.members]
+    walk = _coupled_walk if opt.coupled else _elementwise_walk
+    return walk(surface, group, opt, rows, start, initial, experiment.steps)
 
 
 def _run_major(array: np.ndarray) -> np.ndarray:
@@ -262,39 +336,41 @@ def _group_lr(group: Group) -> np.ndarray | list:
 
 def _noisy_gradient(gradient: np.ndarray, group: Group, t: int) -> np.ndarray:
     """The gradient plus each noisy run's noise; a noise-free run's gradient is left exactly as it is."""
-    if group.noise is None:
+    if not group.noisy.any():
         return gradient
-    return np.where(group.noisy[:, None], gradient + group.noise[:, t], gradient)
+    noise = group.sigma[:, None] * group.unit_noise[group.noise_row, t]
+    return np.where(group.noisy[:, None], gradient + noise, gradient)
 
 
-def _elementwise_numpy(surface, group, opt, rows, start, initial, steps):
+def _elementwise_walk(surface, group, opt, rows, start, initial, steps):
     hyper = opt.hyper(rows)
     lr = _group_lr(group)
-    # Each state entry as a (runs, 2) array: both coordinates start equal.
+    # Each state entry as a (runs, 2) array: both coordinates start equal. The rules are pure (they return new
+    # arrays), so whoever keeps what is yielded keeps every step without copying.
     state = tuple(np.repeat(initial[:, k:k + 1], 2, axis=1) for k in range(len(opt.state)))
-    # The rules are pure (they return new arrays), so keeping what they return records every step without copying.
-    params, history, recorded = start, [start], [state]
-    for t in range(steps):
-        grad = _noisy_gradient(surface.gradient(params), group, t)
-        params, state = opt.update(grad, params, t, lr[t], state, *hyper)
-        history.append(params)
-        recorded.append(state)
-        if (t + 1) % CHECK_EVERY == 0 and _all_gone(params):
-            break
-    entries = [_stack([s[k] for s in recorded]) for k in range(len(opt.state))]
-    return history, np.stack(entries, axis=2)  # states: (steps + 1, runs, entries, 2)
+    params = start
+    for t in range(steps + 1):
+        gradient = surface.gradient(params)
+        yield t, params, state, gradient
+        if t == steps:
+            return
+        params, state = opt.update(_noisy_gradient(gradient, group, t), params, t, lr[t], state, *hyper)
 
 
-def _coupled_numpy(surface, group, opt, rows, start, initial, steps):
+def _coupled_walk(surface, group, opt, rows, start, initial, steps):
     """One run at a time, on NumPy scalars (which divide by zero to inf, as compiled code does)."""
     hypers = [opt.hyper([row]) for row in rows]
     memories = [np.zeros(opt.memory(opt.values(row))) for row in rows]
     states = [tuple(np.float64(v) for v in initial[r]) for r in range(group.size)]
     constants = surface.constants()
-    params, history, recorded = start, [start], [np.array(states)]
+    params = start
     zero = np.float64(0.0)
-    for t in range(steps):
-        grad = _noisy_gradient(surface.gradient(params), group, t)
+    for t in range(steps + 1):
+        gradient = surface.gradient(params)
+        yield t, params, np.array(states, dtype=float), gradient
+        if t == steps:
+            return
+        grad = _noisy_gradient(gradient, group, t)
         moved = np.empty_like(params)
         for r in range(group.size):
             x, y = params[r]
@@ -304,11 +380,6 @@ def _coupled_numpy(surface, group, opt, rows, start, initial, steps):
                                           states[r], curvature, memories[r], *hypers[r])
             moved[r] = theta
         params = moved
-        history.append(params)
-        recorded.append(np.array(states, dtype=float))
-        if (t + 1) % CHECK_EVERY == 0 and _all_gone(params):
-            break
-    return history, _stack(recorded)  # states: (steps + 1, runs, entries)
 
 
 def _stack(arrays: list[np.ndarray]) -> np.ndarray:

@@ -2,6 +2,7 @@
 
     ?surface=rosenbrock&a=1.0&b=100.0&start=-1.5,2.0&steps=500&seed=0
     &opt=adam(lr=0.01,beta1=0.9)&opt=momentum(lr=0.001,schedule=cosine)&opt=sgd(lr=0.001,noise=0.5)
+    &sweep=lr:0.0001:1.0:64&measure=best_loss&tolerance=1e-06      (a sweep: optional, one or two axes)
 
 Links are untrusted. `parse` never raises: anything it cannot use becomes a safe value and a warning that says
 what it did instead. `to_query` is canonical: floats via repr, parameters in declaration order, a run's
@@ -12,13 +13,35 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote
 
 from declarations import INT, Param, to_number
 from declarations.messages import Message, message
-from experiments.limits import MAX_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RUNS, MAX_WARNINGS, MAX_WORK, START_LIMIT
-from experiments.model import LABEL_FORBIDDEN, NOISE, SEED, STEPS, Experiment, Run, clean_label, finite_at
+from experiments.limits import (
+    MAX_LABEL_LENGTH,
+    MAX_QUERY_LENGTH,
+    MAX_RUNS,
+    MAX_SWEEP_AXES,
+    MAX_SWEEP_COUNT,
+    MAX_SWEEP_WORK,
+    MAX_WARNINGS,
+    MAX_WORK,
+    START_LIMIT,
+)
+from experiments.measures import MEASURE, TOLERANCE
+from experiments.model import (
+    LABEL_FORBIDDEN,
+    NOISE,
+    SEED,
+    STEPS,
+    Axis,
+    Experiment,
+    Run,
+    clean_label,
+    finite_at,
+    sweepable,
+)
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
 
@@ -84,9 +107,12 @@ def parse(query: str) -> tuple[Experiment, list[str]]:
     pairs = _pairs(query, warnings)
     first: dict[str, str] = {}
     opt_texts: list[str] = []
+    sweep_texts: list[str] = []
     for key, value in pairs:
         if key == "opt":
             opt_texts.append(value)
+        elif key == "sweep":
+            sweep_texts.append(value)
         elif key in first:
             warnings.add(message("key-repeated", key=_show(key)))
         else:
@@ -109,6 +135,8 @@ def parse(query: str) -> tuple[Experiment, list[str]]:
             start = surface.start()
     steps = _read(STEPS, first.pop("steps"), warnings) if "steps" in first else STEPS.default
     seed = _read(SEED, first.pop("seed"), warnings) if "seed" in first else SEED.default
+    measure = _read(MEASURE, first.pop("measure"), warnings) if "measure" in first else MEASURE.default
+    tolerance = _read(TOLERANCE, first.pop("tolerance"), warnings) if "tolerance" in first else TOLERANCE.default
 
     for key in first:
         if key not in VIEW_KEYS:
@@ -127,12 +155,82 @@ def parse(query: str) -> tuple[Experiment, list[str]]:
         fewer = max(1, MAX_WORK // per_step)
         warnings.add(message("too-much-work", steps=steps, limit=f"{MAX_WORK:,}", used=fewer))
         steps = fewer
-    return Experiment.trusted(surface_id, surface.settings, start, steps, seed, runs), list(warnings)
+    axes = _read_sweep(sweep_texts, runs, steps, warnings)
+    return Experiment.trusted(surface_id, surface.settings, start, steps, seed, runs, axes, measure,
+                              tolerance), list(warnings)
 
 
 def work_per_step(runs: list[Run]) -> int:
     """The work of one step of all runs, in plain optimizer steps (the compiled engine steps runs one by one)."""
     return sum(OPTIMIZERS[r.optimizer].cost(r.hyper) for r in runs)
+
+
+def _read_sweep(texts: list[str], runs: list[Run], steps: int, warnings: _Warnings) -> tuple[Axis, ...]:
+    """`sweep=name:low:high:count`, once or twice. An axis must name a float setting every run has; its range is
+    kept within every run's declaration and its count to 2–256 (one axis) or 2–64 each (two); a grid that is too
+    much work gets fewer values."""
+    if len(texts) > MAX_SWEEP_AXES:
+        for text in texts[MAX_SWEEP_AXES:]:
+            warnings.add(message("too-many-axes", limit=MAX_SWEEP_AXES, given=_show(text)))
+        texts = texts[:MAX_SWEEP_AXES]
+    common = [name for name in sweepable(runs[0]) if all(name in sweepable(r) for r in runs)]
+    read = []
+    for text in texts:
+        parts = [part.strip() for part in text.split(":")] if len(text) <= 200 else []
+        numbers = [to_number(part) for part in parts[1:]]
+        if len(parts) != 4 or None in numbers:
+            warnings.add(message("bad-sweep", given=_show(text)))
+            continue
+        name, (low, high, count) = parts[0], numbers
+        if name not in common:
+            lacking = sorted({r.optimizer for r in runs if name not in sweepable(r)}) or ["no run"]
+            warnings.add(message("sweep-not-common", name=_show(name), lacking=", ".join(lacking),
+                                 choices=", ".join(common)))
+            continue
+        if any(axis[0] == name for axis in read):
+            warnings.add(message("sweep-repeated", name=name))
+            continue
+        read.append((name, low, high, count))
+    most = MAX_SWEEP_COUNT[len(read) - 1] if read else 0
+    axes = []
+    for name, low, high, count in read:
+        params = [sweepable(r)[name] for r in runs]
+        floor, ceiling = max(p.low for p in params), min(p.high for p in params)
+        if low == high:
+            warnings.add(message("sweep-empty", name=name, given=f"{low:g}"))
+            continue
+        if low > high:
+            warnings.add(message("sweep-swapped", name=name, given=f"{low:g} to {high:g}", used=f"{high:g}:{low:g}"))
+            low, high = high, low
+        kept = (min(max(low, floor), ceiling), max(min(high, ceiling), floor))
+        if kept != (low, high):
+            warnings.add(message("sweep-bounds", name=name, low=f"{floor:g}", high=f"{ceiling:g}",
+                                 used=f"{kept[0]:g}:{kept[1]:g}"))
+            low, high = kept
+            if low == high:
+                continue
+        whole = max(2, min(most, round(count)))
+        if whole != count:
+            warnings.add(message("sweep-count", name=name, given=f"{count:g}", most=most, used=whole))
+        axes.append(Axis(name, float(low), float(high), int(whole), params[0].log))
+    return _within_sweep_work(tuple(axes), runs, steps, warnings)
+
+
+def _within_sweep_work(axes: tuple[Axis, ...], runs: list[Run], steps: int, warnings: _Warnings) -> tuple[Axis, ...]:
+    """Fewer values per axis (the same factor on each) when the grid is too much work."""
+    if not axes:
+        return axes
+    per_point = steps * work_per_step(runs)
+    points = math.prod(axis.count for axis in axes)
+    if points * per_point <= MAX_SWEEP_WORK:
+        return axes
+    scale = (MAX_SWEEP_WORK / (points * per_point)) ** (1 / len(axes))
+    fewer = tuple(replace(axis, count=max(2, math.floor(axis.count * scale))) for axis in axes)
+    while math.prod(a.count for a in fewer) * per_point > MAX_SWEEP_WORK and any(a.count > 2 for a in fewer):
+        fewer = tuple(replace(a, count=max(2, a.count - 1)) for a in fewer)
+    warnings.add(message("sweep-too-much-work", points=f"{points:,}", steps=steps, limit=f"{MAX_SWEEP_WORK:,}",
+                         used=" × ".join(f"{a.count} values of {a.name}" for a in fewer)))
+    return fewer
 
 
 def parse_view(query: str) -> tuple[View, list[str]]:
@@ -275,6 +373,11 @@ def to_query(experiment: Experiment, view: View | None = None) -> str:
     parts += [("start", f"{experiment.start[0]!r},{experiment.start[1]!r}"),
               ("steps", str(experiment.steps)), ("seed", str(experiment.seed))]
     parts += [("opt", run_text(r)) for r in experiment.runs]
+    parts += [("sweep", axis.text()) for axis in experiment.sweep]
+    if experiment.measure != MEASURE.default:
+        parts.append(("measure", experiment.measure))
+    if experiment.tolerance != TOLERANCE.default:
+        parts.append(("tolerance", TOLERANCE.format(experiment.tolerance)))
     if view is not None:
         if view.step is not None:
             parts.append(("step", str(view.step)))

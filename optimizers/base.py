@@ -58,6 +58,12 @@ class Optimizer:
     check: Callable[[dict[str, Any]], list[tuple[str, dict[str, Any]]]] | None = None
     # Work of one step of one run, in plain-optimizer steps; a link limits steps × the sum over its runs.
     cost: Callable[[dict[str, Any]], int] = lambda hyper: 1
+    # On a convex quadratic with Hessian eigenvalues λmin ≤ λmax: the largest lr at which the rule is stable,
+    # edge(settings, λmin, λmax), with its formula as `edge_text`; and the settings of fastest convergence,
+    # optimum(λmin, λmax) -> {name: value} (Goh, "Why Momentum Really Works", 2017). None where no closed form is known.
+    edge: Callable[[dict[str, Any], float, float], float] | None = None
+    edge_text: str = ""
+    optimum: Callable[[float, float], dict[str, float]] | None = None
 
     @cached_property
     def arguments(self) -> tuple[str, ...]:

@@ -68,12 +68,39 @@ g ← g + μb  if nesterov, else  g ← b
 SGD_REFERENCE = "torch.optim.SGD; Sutskever et al. 2013 (Nesterov form)"
 
 
-def _sgd_family(id, title, params, fixed, torch, equations=SGD_EQUATIONS, check=None):
+def sgd_edge(values, low, high):
+    """The largest stable lr on a quadratic: the update's 2×2 iteration matrix on each eigendirection has an
+    eigenvalue at −1 exactly there. Heavy ball: ηλ(1 − τ) = 2(1 + μ); Nesterov's form: ηλ(1 + 2μ) = 2(1 + μ);
+    weight decay adds λ_wd to every eigenvalue."""
+    curvature = high + values["weight_decay"]
+    mu, tau = values["momentum"], values["dampening"]
+    if values["nesterov"]:
+        return 2 * (1 + mu) / ((1 + 2 * mu) * curvature)
+    return 2 * (1 + mu) / ((1 - tau) * curvature) if tau < 1 else float("inf")
+
+
+def heavy_ball_optimum(low, high):
+    """Goh's optimal step and momentum for the heavy ball on a quadratic: α = (2/(√λmin + √λmax))²,
+    β = ((√κ − 1)/(√κ + 1))², converging at rate √β = (√κ − 1)/(√κ + 1) per step."""
+    root = (high / low) ** 0.5
+    return {"lr": (2 / (low ** 0.5 + high ** 0.5)) ** 2, "momentum": ((root - 1) / (root + 1)) ** 2}
+
+
+def gd_optimum(low, high):
+    """The best fixed step of gradient descent on a quadratic, 2/(λmin + λmax): rate (κ − 1)/(κ + 1)."""
+    return {"lr": 2 / (low + high)}
+
+
+def _sgd_family(id, title, params, fixed, torch, equations=SGD_EQUATIONS, check=None, optimum=None):
+    has = {p.name for p in params} | set(fixed)
+    assert {"momentum", "dampening", "nesterov", "weight_decay"} <= has
+    edge_text = "2/λmax" if fixed.get("momentum") == 0.0 else \
+        "2(1+μ)/((1+2μ)λmax)" if fixed.get("nesterov") else "2(1+μ)/λmax"
     return Optimizer(id=id, title=title, params=params, update=sgd_update, state=("momentum_buffer",),
                      equations=equations, reference=SGD_REFERENCE, torch=torch,
                      internals={"momentum_buffer": "momentum buffer b"},
                      fixed=fixed, switches=tuple(n for n in ("momentum", "weight_decay") if n not in fixed),
-                     check=check)
+                     check=check, edge=sgd_edge, edge_text=edge_text, optimum=optimum)
 
 
 SGD = _sgd_family("sgd", "SGD", (lr_param(1e-3), MOMENTUM, DAMPENING, NESTEROV, WEIGHT_DECAY), {},
@@ -81,7 +108,7 @@ SGD = _sgd_family("sgd", "SGD", (lr_param(1e-3), MOMENTUM, DAMPENING, NESTEROV, 
 GD = _sgd_family(
     "gd", "Gradient descent", (lr_param(1e-3),),
     {"momentum": 0.0, "dampening": 0.0, "nesterov": False, "weight_decay": 0.0},
-    "torch.optim.SGD(lr)", equations="θ ← θ − η∇f(θ)",
+    "torch.optim.SGD(lr)", equations="θ ← θ − η∇f(θ)", optimum=gd_optimum,
 )
 MOMENTUM_SGD = _sgd_family(
     "momentum", "Momentum", (lr_param(1e-3), replace(MOMENTUM, default=0.9)),
@@ -89,6 +116,7 @@ MOMENTUM_SGD = _sgd_family(
     "torch.optim.SGD(lr, momentum=0.9)",
     equations="b ← μb + ∇f(θ)   (b = ∇f(θ) on the first step)\nθ ← θ − ηb\n"
               "the notes' v ← γv + η∇f, θ ← θ − v is the same walk with v = ηb",
+    optimum=heavy_ball_optimum,
 )
 NESTEROV_SGD = _sgd_family(
     "nesterov", "Nesterov momentum", (lr_param(1e-3), replace(MOMENTUM, default=0.9, low=1e-4)),
@@ -413,6 +441,8 @@ NEWTON = Optimizer(
     internals={"direction": "Newton direction d = (H + λI)⁻¹∇f"},
     equations="θ ← θ − η (∇²f(θ) + λI)⁻¹ ∇f(θ)\nIt heads for the nearest critical point: a saddle attracts it.",
     reference="Newton's method with Levenberg damping (Nocedal & Wright, Numerical Optimization, ch. 3)",
+    # Each eigendirection shrinks by 1 − ηλ/(λ + damping): stable while that stays above −1 for λ = λmax.
+    edge=lambda values, low, high: 2 * (1 + values["damping"] / high), edge_text="2(1 + λ_damping/λmax)",
 )
 
 

@@ -105,6 +105,10 @@ class Surface:
     def start(self) -> tuple[float, float]:
         return self.default_start
 
+    def curvature_range(self) -> tuple[float, float] | None:
+        """(λmin, λmax) of the Hessian where it is the same everywhere (a quadratic), else None."""
+        return None
+
     def critical_guesses(self) -> list[tuple[float, float]]:
         """Approximate locations of the known critical points; Newton's method polishes them."""
         return []

@@ -53,6 +53,9 @@ class Ellipse(Surface):
     def hess_f(x, y, hxx, hxy, hyy):
         return hxx, hxy, hyy
 
+    def curvature_range(self):
+        return (1.0, float(self.kappa))  # the eigenvalues of Rᵀ diag(1, κ) R, whatever the rotation
+
     def critical_guesses(self):
         return [(0.0, 0.0)]
 
@@ -93,6 +96,9 @@ class Saddle(Surface):
         if classic:
             return 2.0, 0.0, -2.0
         return 2.0, 0.0, 12.0 * y * y - 4.0
+
+    def curvature_range(self):
+        return (-2.0, 2.0) if self.variant == "classic" else None
 
     def critical_guesses(self):
         if self.variant == "classic":

@@ -154,3 +154,42 @@ def test_the_engine_never_imports_the_ui():
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_sweep_link_writes_the_sweep_table(tmp_path):
+    """One row per run per grid point, in the columns the issue lists; empty where undefined, never nan or inf;
+    the numbers are the engine's own."""
+    from experiments.sweep import sweep
+
+    link = ("surface=ellipse&kappa=10&start=-4,0.5&steps=300&opt=gd(lr=0.01)&opt=momentum(lr=0.01)"
+            "&sweep=lr:1e-3:1:16&measure=steps_to_tolerance")
+    csv_path, json_path = tmp_path / "sweep.csv", tmp_path / "sweep.json"
+    done = cli(link, "--csv", str(csv_path), "--json", str(json_path))
+    assert done.returncode == 0, done.stderr
+    text = csv_path.read_text()
+    assert "nan" not in text.lower() and "inf" not in text.lower()
+    with csv_path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["run", "optimizer", "label", "lr", "final_loss", "best_loss", "steps_to_tolerance",
+                       "distance", "diverged_at"]
+    assert len(rows) == 1 + 2 * 16
+    table = sweep(parse(link)[0])
+    for row, expected in zip(rows[1:], table.to_frame().itertuples(index=False), strict=True):
+        assert float(row[3]) == expected.lr
+        diverged = row[8] != ""
+        assert diverged == (expected.diverged_at is not pd_na())
+        assert (row[4] == "") == diverged and (row[7] == "") == diverged  # no final loss or distance then
+        if row[6]:
+            assert int(row[6]) == expected.steps_to_tolerance
+    assert any(row[8] for row in rows[1:]) and any(row[6] for row in rows[1:])  # both kinds of gap occur
+    document = orjson.loads(json_path.read_bytes())
+    assert document["axes"][0]["name"] == "lr" and len(document["axes"][0]["values"]) == 16
+    assert len(document["runs"][0]["final_loss"]) == 16
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 2 and "best steps_to_tolerance" in lines[0] and "of 16 diverged" in lines[0]
+
+
+def pd_na():
+    import pandas as pd
+
+    return pd.NA

@@ -15,11 +15,26 @@ from experiments.limits import (
     MAX_QUERY_LENGTH,
     MAX_RUNS,
     MAX_STEPS,
+    MAX_SWEEP_AXES,
+    MAX_SWEEP_COUNT,
+    MAX_SWEEP_WORK,
     MAX_WARNINGS,
     MAX_WORK,
     START_LIMIT,
 )
-from experiments.model import LABEL_FORBIDDEN, NOISE, SEED, STEPS, Experiment, Run, clean_label, finite_at
+from experiments.measures import MEASURE, MEASURES, TOLERANCE
+from experiments.model import (
+    LABEL_FORBIDDEN,
+    NOISE,
+    SEED,
+    STEPS,
+    Axis,
+    Experiment,
+    Run,
+    clean_label,
+    finite_at,
+    sweepable,
+)
 from experiments.url import View, fit_zoom, parse, parse_view, to_query, work_per_step
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES, get_surface
@@ -64,6 +79,24 @@ def assert_valid(experiment: Experiment) -> None:
         assert_params(SCHEDULES[r.schedule].params, r.schedule_params, r.schedule)
         assert in_range(NOISE, r.noise)
         assert isinstance(r.label, str) and r.label == clean_label(r.label) and len(r.label) <= MAX_LABEL_LENGTH
+    assert_valid_sweep(experiment)
+
+
+def assert_valid_sweep(experiment: Experiment) -> None:
+    """A sweep names a float setting every run has, within every run's range, with 2–256 values (one axis) or
+    2–64 on each of two, and the whole grid within the sweep's work limit."""
+    assert experiment.measure in MEASURES and in_range(TOLERANCE, experiment.tolerance)
+    assert len(experiment.sweep) <= MAX_SWEEP_AXES
+    assert len({a.name for a in experiment.sweep}) == len(experiment.sweep)
+    for axis in experiment.sweep:
+        params = [sweepable(r).get(axis.name) for r in experiment.runs]
+        assert None not in params, axis
+        assert all(p.low <= axis.low < axis.high <= p.high for p in params), axis
+        assert isinstance(axis.count, int) and 2 <= axis.count <= MAX_SWEEP_COUNT[len(experiment.sweep) - 1]
+        assert axis.log == params[0].log
+        assert all(math.isfinite(v) for v in axis.values())
+    points = math.prod(a.count for a in experiment.sweep) if experiment.sweep else 0
+    assert points * experiment.steps * work_per_step(list(experiment.runs)) <= MAX_SWEEP_WORK
 
 
 def check_hostile(query: str) -> None:
@@ -211,10 +244,32 @@ def experiments(draw) -> Experiment:
     runs = draw(RUN_LISTS)
     # A link may not ask for more work than MAX_WORK (L-BFGS's long histories make each step costly).
     most_steps = min(MAX_STEPS, MAX_WORK // work_per_step(runs))
+    steps = draw(st.integers(1, most_steps))
     return Experiment(
-        surface, runs, start=start, steps=draw(st.integers(1, most_steps)),
-        seed=draw(st.integers(0, 2**32 - 1)), surface_params=surface_params,
+        surface, runs, start=start, steps=steps, seed=draw(st.integers(0, 2**32 - 1)), surface_params=surface_params,
+        sweep=draw(sweeps(runs, steps)), measure=draw(st.sampled_from(MEASURE.choices)),
+        tolerance=draw(st.one_of(st.just(TOLERANCE.default), float_values(TOLERANCE))),
     )
+
+
+@st.composite
+def sweeps(draw, runs: list[Run], steps: int) -> list[Axis]:
+    """No sweep, or one or two axes over settings every run has, within the work limit."""
+    common = [name for name in sweepable(runs[0]) if all(name in sweepable(r) for r in runs)]
+    names = draw(st.lists(st.sampled_from(common), max_size=MAX_SWEEP_AXES, unique=True))
+    most = MAX_SWEEP_COUNT[len(names) - 1] if names else 0
+    budget = MAX_SWEEP_WORK // (steps * work_per_step(runs))
+    axes = []
+    for name in names:
+        params = [sweepable(r)[name] for r in runs]
+        floor, ceiling = max(p.low for p in params), min(p.high for p in params)
+        ends = float_values(Param(name, floor, floor, ceiling, log=params[0].log))
+        low, high = sorted(draw(st.tuples(ends, ends).filter(lambda pair: pair[0] != pair[1])))
+        room = int(budget ** (1 / len(names)))
+        if room < 2:
+            return []
+        axes.append(Axis(name, low, high, draw(st.integers(2, min(most, room))), params[0].log))
+    return axes
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -250,7 +305,9 @@ BAD_NUMBERS = ["nan", "NaN", "-nan", "inf", "-inf", "+inf", "Infinity", "1e999",
 def numeric_places() -> list[str]:
     """Query templates with {} in every place a number can go."""
     places = ["start={},0", "start=0,{}", "start={}", "start={},{}", "steps={}", "seed={}", "step={}",
-              "opt=sgd(lr=0.01,noise={})"]
+              "opt=sgd(lr=0.01,noise={})", "sweep=lr:{}:1:8", "sweep=lr:1e-4:{}:8", "sweep=lr:1e-4:1:{}",
+              "sweep={}:0:1:8", "sweep=lr:{}", "sweep=noise:0:1:8&sweep=lr:1e-3:{}:{}", "measure={}", "tolerance={}",
+              "opt=momentum(lr=0.01)&sweep=momentum:{}:{}:64&sweep=lr:1e-4:1:{}"]
     for surface in SURFACES.values():
         places += [f"surface={surface.id}&{p.name}={{}}" for p in surface.params]
     for opt in OPTIMIZERS.values():
@@ -298,6 +355,17 @@ def hostile_queries() -> list[str]:
         "steps=-5", "steps=1e12", "seed=-1", "seed=1e30", "start=1e6,-1e6", "start=1,2,3", "start=,", "start=1",
         "opt=adam(lr=0)", "opt=adam(lr=-1)", "opt=lbfgs(history_size=0)", "opt=lbfgs(history_size=2.5)",
         "opt=adam(beta1=1)", "opt=adam(eps=0)", "opt=gd(lr=0.1,schedule=step,step_size=0)",
+        # sweeps
+        "sweep=lr:1e-4:1:64&sweep=lr:1e-3:1:8", "sweep=lr:1e-4:1:64&sweep=noise:0:1:64&sweep=momentum:0:1:4",
+        "opt=gd(lr=0.1)&sweep=momentum:0:0.9:8", "opt=momentum(lr=0.1)&opt=adam(lr=0.1)&sweep=momentum:0:0.9:8",
+        "sweep=lr:1:1:8", "sweep=lr:1:1e-9:8", "sweep=lr::1:8", "sweep=lr:1e-4:1:8:9", "sweep=:::", "sweep=",
+        "sweep=lr", "sweep=lr:1e-4:1:1e9", "sweep=lr:1e-4:1:-3", "sweep=lr:1e-4:1:2.5", "sweep=LR:1e-4:1:8",
+        "sweep=lr:1e-4:1:256&sweep=noise:0:1:256", "steps=100000&sweep=lr:1e-9:10:256&" + "&".join(
+            f"opt=lbfgs(lr={k + 1})" for k in range(12)), "sweep=label:0:1:8", "sweep=schedule:0:1:8",
+        "sweep=lr:1e-4:1:64" * 100, "&".join(["sweep=lr:1e-4:1:64"] * 1000), "measure=final_loss&measure=nan",
+        "measure=" + "x" * 1000, "tolerance=0", "tolerance=-1", "opt=nesterov(lr=0.1)&sweep=momentum:0:0.9:8",
+        "opt=sgd(lr=0.1,nesterov=true,momentum=0.9)&sweep=momentum:0:0.9:8", "sweep=eps:0:1:8",
+        "opt=newton(lr=1)&sweep=damping:0:1e9:8", "opt=lbfgs(lr=1)&sweep=history_size:1:100:8",
     ]
     return queries
 
@@ -317,12 +385,14 @@ def test_hostile_queries_give_valid_experiments():
 QUERY_CHARS = st.sampled_from([*"=&(),.;+-%#?:/ eE019afx_", "opt", "lr", "surface", "steps", "start", "seed", "label",
                                "schedule", "noise", "nan", "%ff", "é"])
 KEYS = st.sampled_from(["surface", "start", "steps", "seed", "opt", "step", "lang", "a", "b", "kappa", "A", "width",
-                        "tilt", "variant", "wall", ""]) | st.text(max_size=8)
+                        "tilt", "variant", "wall", "sweep", "measure", "tolerance", ""]) | st.text(max_size=8)
 RUN_KEYS = st.sampled_from(sorted({p.name for o in OPTIMIZERS.values() for p in o.params}
                                   | {p.name for s in SCHEDULES.values() for p in s.params}
                                   | {"schedule", "noise", "label"})) | st.text(max_size=6)
-VALUES = st.sampled_from(BAD_NUMBERS + list(SURFACES) + list(SCHEDULES) + ["0.01", "-1.5,2", "true"]) | st.text(
-    max_size=12) | st.floats().map(repr)
+SWEEP_PARTS = st.sampled_from(["lr", "momentum", "beta1", "noise", "eps", "label", "", "1e-4", "1", "64", "0", "-1",
+                               "nan", "1e999", "2.5", "300"])
+VALUES = st.sampled_from(BAD_NUMBERS + list(SURFACES) + list(SCHEDULES) + list(MEASURES) + ["0.01", "-1.5,2", "true"]) \
+    | st.text(max_size=12) | st.floats().map(repr) | st.lists(SWEEP_PARTS, max_size=5).map(":".join)
 
 
 @st.composite
