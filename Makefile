@@ -20,6 +20,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test browser-deps
 	$(PY) bench/engine.py
 	$(PY) bench/ui.py
+	$(PY) bench/sweep.py
 	$(PY) bench/sharing.py
 	$(PY) bench/load.py
 	$(PY) bench/cold_start.py

@@ -303,7 +303,8 @@
   function fitColourBar(gd) {
     var index = gd._fullData.findIndex(function (t) { return t.meta && t.meta.role === "colorbar"; });
     if (index < 0 || gd._descentBarPending) return;
-    var wide = !NARROW.matches;
+    // A phone, or the small place beside the caption a sweep leaves the contour in presentation mode.
+    var wide = !NARROW.matches && gd.clientHeight >= 360;
     // Dash may draw the figure afresh from its own copy (its layout, but the traces as restyled): look at both.
     var narrowNow = !gd._fullData[index].marker.showscale && gd.layout.yaxis.ticklabelposition === "inside";
     if (narrowNow !== wide) return;
@@ -509,7 +510,55 @@
     else if (button.dataset.lang) openWith("lang", button.dataset.lang);
     else if (button.id === "toggle-present") openWith("present", button.dataset.present === "1" ? "1" : "");
     else if (button.dataset.download) download(button);
+    else if (button.dataset.tab) showPanel(button.dataset.tab);
   });
+
+  /* With a sweep, the curves and the sweep plot share one place: the tabs switch between them. A new sweep
+   * shows itself; when the sweep goes, the curves come back. */
+  function showPanel(name) {
+    var box = document.getElementById("curves-box");
+    if (!box) return;
+    box.classList.toggle("show-sweep", name === "sweep");
+    var app = document.getElementById("app");
+    if (app) app.classList.toggle("sweep-first", name === "sweep");
+    box.querySelectorAll(".tab").forEach(function (tab) {
+      tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
+    });
+    ["curves", "sweep-plot", "contour"].forEach(function (id) {
+      var gd = graph(id);
+      if (gd && gd._fullLayout && gd.offsetParent) window.Plotly.Plots.resize(gd);
+    });
+    window.requestAnimationFrame(draw);
+  }
+  lab.showPanel = showPanel;
+
+  /* A plot drawn while its tab was hidden has no size; plotly's own "responsive" follows only the window. Any
+   * change of a plot's box (a tab shown, a caption folded, a phone turned) resizes it. */
+  var sized = new WeakSet();
+  var resizer = typeof ResizeObserver === "function" ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var gd = entry.target.querySelector(".js-plotly-plot");
+      if (gd && gd._fullLayout && entry.contentRect.width > 0) window.Plotly.Plots.resize(gd);
+    });
+  }) : null;
+  new MutationObserver(function () {
+    document.querySelectorAll(".curves-box .graph, #contour").forEach(function (box) {
+      if (resizer && !sized.has(box)) { sized.add(box); resizer.observe(box); }
+    });
+    // The sweep plot's type follows the page's, as the contour's and the curves' do.
+    var sweepPlot = graph("sweep-plot");
+    if (sweepPlot && !sweepPlot._descentFonts && typeof sweepPlot.on === "function") {
+      sweepPlot._descentFonts = true;
+      sweepPlot.on("plotly_afterplot", function () { fitFonts(sweepPlot); });
+      fitFonts(sweepPlot);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  lab.sweepShown = function (hidden) {
+    var shown = !hidden;
+    if (shown !== player.sweepShown) showPanel(shown ? "sweep" : "curves");
+    player.sweepShown = shown;
+    return noUpdate();
+  };
 
   /* The server builds the file from the link (download.csv?<link>). Fetched rather than followed, so the
    * button can show that a long run is being computed, and say so if it fails. */
@@ -713,7 +762,10 @@
   var sendRequest = window.fetch;
   window.fetch = function (resource, init) {
     var body = init && typeof init.body === "string" ? init.body : "";
-    if (body.indexOf('"output":"..contour.figure.') < 0) return sendRequest.apply(this, arguments);
+    // The run and the sweep callbacks, and an edit that tunes (which steps a sweep).
+    var heavy = body.indexOf('"output":"..contour.figure.') >= 0 || body.indexOf('"output":"..sweep-plot.figure.') >= 0 ||
+      (body.indexOf('"output":"..query.data.') >= 0 && /run-tune|tune-all\.n_clicks/.test(changed(body)));
+    if (!heavy) return sendRequest.apply(this, arguments);
     player.computing += 1;
     if (player.busySince === null) player.busySince = performance.now();
     return sendRequest.apply(this, arguments).finally(function () {
@@ -722,6 +774,10 @@
       showBusy();
     });
   };
+  function changed(body) {
+    var match = body.match(/"changedPropIds":\[(.*?)\]/);
+    return match ? match[1] : "";
+  }
   function showBusy() {
     var cover = document.getElementById("computing");
     if (!cover) return;

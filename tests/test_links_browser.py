@@ -165,7 +165,7 @@ def _english_words() -> set[str]:
     words = {w.lower() for text in texts for w in re.findall(r"[A-Za-z]{3,}", text)}
     proper = {"adam", "adamw", "nadam", "radam", "adamax", "adagrad", "rmsprop", "adadelta", "lamb", "sgd",
               "bfgs", "nesterov", "newton", "rosenbrock", "himmelblau", "beale", "rastrigin", "hessian", "amsgrad",
-              "levenberg", "smith", "torch", "lmax", "max", "min", "exp", "cos"}
+              "levenberg", "smith", "torch", "lmax", "max", "min", "exp", "cos", "goh"}
     # Keys of the link, which are torch's parameter names so settings carry over: shown beside their translation.
     keys = {part for owner in [*SURFACES.values(), *OPTIMIZERS.values(), *SCHEDULES.values()]
             for p in owner.params for part in p.name.lower().split("_")}

@@ -220,3 +220,23 @@ def test_a_zoomed_box_gets_its_own_landscape_and_a_forged_one_the_home_box():
                    {"box": ["nan", 1, 0, 1], "view": zoom["view"]}, {"box": [0, 1e-30, 0, 1e-30], "view": zoom["view"]},
                    "junk", {"box": None}):
         assert on_query(query, forged, None)[4]["box"] == home
+
+
+def test_a_zoom_that_lands_while_an_edits_result_is_on_its_way_still_delivers_that_result(monkeypatch):
+    """Dash keeps only the newest request's answer: a zoom sent just after an edit must not answer with the
+    landscape alone, or the edit's result (the player's data) is lost and the page waits for ever."""
+    from dash import no_update
+
+    import ui.callbacks
+    from ui.figures import view_key
+
+    before = Experiment("rosenbrock", [Run("gd", lr=0.001)], steps=50)
+    after = Experiment("rosenbrock", [Run("gd", lr=0.0005)], steps=50)
+    drawn = on_query(to_query(before), None, None)[4]
+    zoom = {"box": [-1.5, 0.5, 0.5, 2.5], "view": view_key(after)}
+    monkeypatch.setattr(ui.callbacks, "_fired", lambda: {"zoom-box.data"})
+    outputs = on_query(to_query(after), zoom, drawn)
+    assert outputs[5] is not no_update and outputs[5]["query"] == to_query(after)
+    # A zoom once that result is drawn: the landscape alone.
+    outputs = on_query(to_query(after), {**zoom, "box": [-1.0, 0.0, 1.0, 2.0]}, outputs[4])
+    assert isinstance(outputs[0], Patch) and outputs[5] is no_update

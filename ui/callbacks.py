@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from dash import ALL, MATCH, Input, Output, Patch, State, ctx, html, no_update
@@ -16,17 +16,20 @@ from declarations import to_number
 from experiments.lessons import LESSONS
 from experiments.limits import MAX_RUNS
 from experiments.runner import Result, run
+from experiments.sweep import measured, sweep, with_values
 from experiments.url import View, fit_zoom, parse, parse_view, to_query
-from ui.controls import run_card, surface_fields
+from ui.controls import run_card, surface_fields, sweep_panel
 from ui.figures import (
-    REACHED_TOLERANCE,
     Summary,
     contour_figure,
     curves_figure,
     drawn,
     landscape_box,
     landscape_of,
+    loss_offset,
+    names_of,
     summaries,
+    surface_of,
     view_key,
     with_row_ranges,
 )
@@ -34,6 +37,7 @@ from ui.i18n import LANGUAGES, Text, choose_language, text
 from ui.landscape import LANDSCAPE_TRACES, landscape_image, level_traces
 from ui.layout import HIDEABLE, add_run_title, messages_block, page
 from ui.state import Controls, edit, structure
+from ui.sweeps import sweep_figure
 from ui.theme import run_style
 
 RESULT_CACHE_SIZE = 32  # rendered results kept per worker, keyed by the canonical query
@@ -46,7 +50,7 @@ def register(app) -> None:
         Output("query", "data"), Output("runs", "children"), Output("surface-params", "children"),
         Output("surface", "value"), Output("steps", "value"), Output("seed", "value"),
         Output("start-x", "value"), Output("start-y", "value"), Output("messages", "children"),
-        Output("add-run", "disabled"), Output("add-run", "title"),
+        Output("add-run", "disabled"), Output("add-run", "title"), Output("sweep-panel", "children"),
         Input("surface", "value"),
         Input({"type": "surface-param", "name": ALL}, "value"),
         Input("steps", "value"), Input("seed", "value"), Input("start-x", "value"), Input("start-y", "value"),
@@ -55,8 +59,19 @@ def register(app) -> None:
         Input("add-run", "n_clicks"),
         Input({"type": "run-remove", "run": ALL}, "n_clicks"),
         Input({"type": "run-duplicate", "run": ALL}, "n_clicks"),
+        Input({"type": "sweep-field", "axis": ALL, "field": ALL}, "value"),
+        Input("measure", "value"), Input("tolerance", "value"),
+        Input({"type": "run-tune", "run": ALL}, "n_clicks"), Input("tune-all", "n_clicks"),
+        Input("sweep-plot", "clickData"),
         State("query", "data"), State("view", "data"),
     )(on_edit)
+
+    app.callback(
+        Output("sweep-plot", "figure"), Output("sweep-box", "hidden"), Output("panel-tabs", "hidden"),
+        Output("sweep-run", "options"), Output("sweep-run", "value"), Output("sweep-run", "style"),
+        Output("download-sweep", "hidden"),
+        Input("query", "data"), Input("sweep-run", "value"), State("view", "data"),
+    )(on_sweep)
 
     app.callback(
         Output("contour", "figure"), Output("curves", "figure"), Output("results", "children"),
@@ -86,12 +101,17 @@ def register(app) -> None:
         "function(query, view) { return window.descentLab.edited(query, view); }",
         Output("edited", "data"), Input("query", "data"), State("view", "data"),
     )
+    app.clientside_callback(
+        "function(hidden) { return window.descentLab.sweepShown(hidden); }",
+        Output("sweep-shown", "data"), Input("sweep-box", "hidden"),
+    )
     # The modebar's extra SVG button holds a function, which only a clientside callback can put in a config.
     app.clientside_callback(
-        "function(view, a, b) {"
-        " return [window.descentLab.graphConfig(a, view), window.descentLab.graphConfig(b, view)]; }",
-        Output("contour", "config"), Output("curves", "config"),
+        "function(view, a, b, c) { return [a, b, c].map(function (config) {"
+        " return window.descentLab.graphConfig(config, view); }); }",
+        Output("contour", "config"), Output("curves", "config"), Output("sweep-plot", "config"),
         Input("view", "data"), State("contour", "config"), State("curves", "config"),
+        State("sweep-plot", "config"),
     )
 
 
@@ -161,43 +181,57 @@ def on_edit(*args):
 
 
 def _on_edit(surface, surface_values, steps, seed, start_x, start_y, click, run_values, add_clicks,
-             remove_clicks, duplicate_clicks, query, view_data):
+             remove_clicks, duplicate_clicks, sweep_values, measure, tolerance, tune_clicks, tune_all, sweep_click,
+             query, view_data):
     fired = ctx.triggered_prop_ids
     if not query:
         raise PreventUpdate
     if not fired:
         # The page was just rendered from its link with every control in place. Passing the query on (rather
         # than preventing the update) is what lets the result callback that depends on it run.
-        return (query, *[no_update] * 10)
+        return (query, *[no_update] * 11)
     t = _text_of(view_data)
     current, _ = parse(query)
-    action = _action(fired, click)
+    action = _action(fired, click, sweep_click)
     controls = Controls(
         surface=surface,
         surface_values={item["id"]["name"]: _value(value) for item, value in zip(ctx.inputs_list[1], surface_values,
                                                                                     strict=True)},
         steps=_value(steps), seed=_value(seed), start=(_value(start_x), _value(start_y)),
         runs=_runs(ctx.inputs_list[7], run_values),
+        sweep=_axes(ctx.inputs_list[11], sweep_values), measure=measure, tolerance=tolerance,
     )
-    experiment, messages = edit(current, controls, action)
+    if action and action[0] == "pick":  # the sweep's own fields are as they were: keep the link's sweep exactly
+        controls.sweep = None
+    experiment, messages = edit(current, controls, action, sweep_of=swept)
     # A field left empty keeps its value; rebuilding the controls shows that value again.
     blank = any(v is None for run in controls.runs for v in run.values()) or \
         any(v is None for v in controls.surface_values.values())
     if to_query(experiment) == query and not messages:
         if action or blank or _shown(controls) != _shown_of(experiment):
-            return _outputs(t, experiment, messages, rebuild=blank, surface=blank)
+            return _outputs(t, experiment, messages, rebuild=blank, surface=blank, sweep=blank)
         raise PreventUpdate
     rebuild = structure(experiment) != structure(current) or bool(messages) or blank
-    return _outputs(t, experiment, messages, rebuild=rebuild, surface=experiment.surface != current.surface)
+    # A tuned lr or a picked value changes run fields the cards show: draw them again.
+    rebuild = rebuild or (bool(action) and action[0] in ("tune", "tune-all", "pick"))
+    return _outputs(t, experiment, messages, rebuild=rebuild, surface=experiment.surface != current.surface,
+                    sweep=rebuild or experiment.sweep != current.sweep)
 
 
-def _action(fired: dict, click) -> tuple:
+def _action(fired: dict, click, sweep_click=None) -> tuple:
     for prop_id, component in fired.items():
         value = next((t["value"] for t in ctx.triggered if t["prop_id"] == prop_id), None)
         if prop_id == "add-run.n_clicks" and value:
             return ("add",)
-        if isinstance(component, dict) and component.get("type") in ("run-remove", "run-duplicate") and value:
+        if prop_id == "tune-all.n_clicks" and value:
+            return ("tune-all",)
+        if isinstance(component, dict) and component.get("type") in ("run-remove", "run-duplicate", "run-tune") \
+                and value:
             return (component["type"].removeprefix("run-"), int(component["run"]))
+        if prop_id == "sweep-plot.clickData":
+            picked = _sweep_point(sweep_click)
+            if picked:
+                return ("pick", *picked)
         if prop_id == "click-start.data" and isinstance(click, dict):
             x, y = to_number(click.get("x")), to_number(click.get("y"))
             if x is not None and y is not None:
@@ -205,6 +239,27 @@ def _action(fired: dict, click) -> tuple:
         if prop_id == "surface.value":
             return ("surface",)
     return ()
+
+
+def _sweep_point(click) -> tuple[int, list[int]] | None:
+    """(run, grid index) from a click on the sweep plot: its points carry them as customdata."""
+    try:
+        data = click["points"][0]["customdata"]
+        if isinstance(data, dict):  # a typed array's row arrives as {"0": …, "1": …}
+            data = [data[key] for key in sorted(data, key=int)]
+        numbers = [int(v) for v in data if not isinstance(v, bool)]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    if len(numbers) < 2 or any(n < 0 or n > 10_000 for n in numbers):
+        return None
+    return numbers[0], numbers[1:]
+
+
+def _axes(items: list[dict], values: list) -> list[dict]:
+    axes: dict[int, dict] = {}
+    for item, value in zip(items, values, strict=True):
+        axes.setdefault(int(item["id"]["axis"]), {})[item["id"]["field"]] = value
+    return [axes[k] for k in sorted(axes)]
 
 
 def _value(raw):
@@ -227,12 +282,13 @@ def _shown_of(experiment) -> tuple:
     return (experiment.steps, experiment.seed, *experiment.start)
 
 
-def _outputs(t: Text, experiment, messages: list[str], *, rebuild: bool, surface: bool):
+def _outputs(t: Text, experiment, messages: list[str], *, rebuild: bool, surface: bool, sweep: bool):
     runs = [run_card(t, i, r) for i, r in enumerate(experiment.runs)] if rebuild else no_update
     fields = surface_fields(t, experiment) if rebuild or surface else no_update
     full = len(experiment.runs) >= MAX_RUNS
     return (to_query(experiment), runs, fields, experiment.surface, experiment.steps, experiment.seed,
-            experiment.start[0], experiment.start[1], messages_block(t, messages), full, add_run_title(t, full))
+            experiment.start[0], experiment.start[1], messages_block(t, messages), full, add_run_title(t, full),
+            sweep_panel(t, experiment) if sweep else no_update)
 
 
 # -- results ---------------------------------------------------------------------------------------------------
@@ -290,9 +346,10 @@ def on_query(query, zoom, previous, view_data=None):
     count = old.get("traces")
     plausible = isinstance(count, int) and LANDSCAPE_TRACES <= count <= LANDSCAPE_TRACES + MAX_RUNS + 2
     same_view = plausible and old.get("view") == rendered.view
-    drawn_now = {"view": rendered.view, "box": list(box), "traces": len(traces)}
-    if same_view and _fired() == {"zoom-box.data"}:
-        # A zoom or pan: only the landscape changes, and only if its box did.
+    drawn_now = {"view": rendered.view, "box": list(box), "traces": len(traces), "query": query}
+    if same_view and _fired() == {"zoom-box.data"} and old.get("query") == query:
+        # A zoom or pan: only the landscape changes, and only if its box did. (A zoom that lands while an edit's
+        # result is on its way takes the full path: Dash keeps only the newer request's answer.)
         if old.get("box") == list(box):
             raise PreventUpdate
         return (_landscape_patch(rendered, box, t.lang), no_update, no_update, no_update,
@@ -318,8 +375,73 @@ def on_query(query, zoom, previous, view_data=None):
     if diverged:
         status += " · " + t("status-diverged", n=diverged)
     playback = {"query": query, "steps": rendered.steps, "runs": rendered.runs}
-    return contour, _framed(rendered.curves, query, view_data), results_table(t, rendered.summaries), status, \
-        drawn_now, playback
+    table = results_table(t, rendered.summaries, rendered.result.experiment.tolerance)
+    return contour, _framed(rendered.curves, query, view_data), table, status, drawn_now, playback
+
+
+# -- the sweep -------------------------------------------------------------------------------------------------
+
+def sweep_key(experiment) -> str:
+    """What a sweep's table depends on: not the swept settings' own values in the runs (every grid point sets
+    them), nor the measure (every measure is kept). A click that loads a point reuses the table."""
+    runs = []
+    for spec in experiment.runs:
+        settings = {axis.name: axis.low for axis in experiment.sweep}
+        runs.append(with_values(spec, settings))
+    return to_query(experiment.replace(runs=tuple(runs), measure="final_loss"))
+
+
+@lru_cache(maxsize=8)
+def _sweep_table(key: str):
+    experiment, _ = parse(key)
+    began = time.perf_counter()
+    table = sweep(experiment)
+    return table, time.perf_counter() - began
+
+
+def swept(experiment):
+    """The sweep of an experiment, from this worker's cache when it was stepped before (the measure and the
+    runs' own values of the swept settings may differ: the table holds them all)."""
+    table, _ = _sweep_table(sweep_key(experiment))
+    if table.experiment.measure != experiment.measure or table.experiment.runs != experiment.runs:
+        table = replace(table, experiment=experiment,
+                        runs=[replace(row, run=spec) for row, spec in zip(table.runs, experiment.runs, strict=True)])
+    return table
+
+
+@lru_cache(maxsize=64)
+def _measured(query: str):
+    experiment, _ = parse(query)
+    return measured(experiment)
+
+
+def on_sweep(query, selected, view_data=None):
+    """The sweep's figure (or nothing to show), and the run picker of a phase diagram."""
+    if not query:
+        raise PreventUpdate
+    t = _text_of(view_data)
+    experiment, _ = parse(query)
+    hidden = not experiment.sweep
+    if hidden:
+        empty = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+        return empty, True, True, [], 0, {"display": "none"}, True
+    try:
+        table = swept(experiment)
+        # The trajectories are the run callback's (computed beside this one); the figure needs only names.
+        light = Result(experiment=experiment, surface=experiment.make_surface(), runs=[])
+        names = names_of(experiment, t.lang)
+        current = _measured(query)
+        chosen = selected if isinstance(selected, int) and 0 <= selected < len(experiment.runs) else 0
+        figure = sweep_figure(table, surface_of(light), names, current, loss_offset(light), t.lang, chosen,
+                              revision=sweep_key(experiment) + f"|{chosen}")
+    except Exception:
+        logging.getLogger(__name__).exception("the sweep of %s failed", query)
+        return no_update, False, False, no_update, no_update, no_update, no_update
+    phase = len(experiment.sweep) == 2
+    options = [{"label": html.Span([html.Span(run_style(i).glyph, style={"color": run_style(i).color}), " ", name]),
+                "value": i} for i, name in enumerate(names)]
+    picker = {} if phase and len(names) > 1 else {"display": "none"}
+    return figure, False, False, options, chosen, picker, False
 
 
 def _framed(curves: dict, query: str, view_data) -> dict:
@@ -362,9 +484,9 @@ def _with_landscape(rendered: Rendered, box, lang: str) -> dict:
             "layout": {**figure["layout"], "images": [image], "meta": {"landscape": list(box)}}}
 
 
-def results_table(t: Text, rows: list[Summary]) -> html.Table:
+def results_table(t: Text, rows: list[Summary], tolerance: float) -> html.Table:
     head = html.Tr([html.Th(""), html.Th(t("col-run")), html.Th(t("col-final-loss")), html.Th(t("col-distance")),
-                    html.Th(t("col-reached", tolerance=f"{REACHED_TOLERANCE:g}")), html.Th(t("col-end"))])
+                    html.Th(t("col-reached", tolerance=f"{tolerance:g}")), html.Th(t("col-end"))])
     body = []
     for row in rows:
         style = run_style(row.index)
@@ -372,7 +494,7 @@ def results_table(t: Text, rows: list[Summary]) -> html.Table:
                else t("steps-run", n=f"{row.steps_run:,}"))
         body.append(html.Tr([
             html.Td(style.glyph, style={"color": style.color}, className="glyph"),
-            html.Td(row.name), html.Td(_number(row.final_loss)),
+            html.Td(row.name), html.Td("—" if row.final_loss is None else _number(row.final_loss)),
             html.Td("—" if row.distance is None else _number(row.distance)),
             html.Td("—" if row.reached_at is None else f"{row.reached_at:,}"),
             html.Td(end, className="diverged" if row.diverged_at is not None else None),

@@ -7,7 +7,9 @@ import math
 from dash import dcc, html
 
 from declarations import BOOL, CHOICE, FLOAT, INT, Param
-from experiments.model import NOISE, SEED, STEPS, Experiment, Run
+from experiments.limits import MAX_SWEEP_AXES
+from experiments.measures import MEASURE, MEASURES, TOLERANCE
+from experiments.model import NOISE, SEED, STEPS, Experiment, Run, sweepable
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
 from ui.figures import default_name
@@ -26,6 +28,8 @@ def number_input(control_id, value, *, whole: bool = False, **props) -> dcc.Inpu
     """A field for a number, committed on Enter or on leaving it. It is a text field: a browser's number field
     turns "abc", "2.5" for a count, or an out-of-range entry into nothing at all, while the server reads what was
     typed and says what it did instead. Phones still get a keypad for numbers."""
+    if isinstance(value, float):
+        value = repr(value)  # exact, and short for small numbers (a browser writes 1e-5 as 0.00001)
     return dcc.Input(id=control_id, type="text", inputMode="numeric" if whole else "decimal", value=value,
                      debounce=True, className="number", spellCheck=False, autoComplete="off", **props)
 
@@ -66,7 +70,9 @@ def lr_control(t: Text, run_index: int, run: Run) -> html.Div:
                         className="lr-slider")
     field = number_input(field_id(run_index, "lr"), run.lr)
     tip = t.declared(param.help)
-    return html.Div([html.Span("lr", className="name", title=tip), slider, field], className="lr-row",
+    tune = html.Button(t("tune"), id={"type": "run-tune", "run": run_index}, className="action tune",
+                       title=t("tune-help"))
+    return html.Div([html.Span("lr", className="name", title=tip), slider, field, tune], className="lr-row",
                     title=f"{tip} ({param.format(param.low)} … {param.format(param.high)})")
 
 
@@ -140,3 +146,44 @@ def surface_picker(t: Text, experiment: Experiment) -> dcc.Dropdown:
     return dcc.Dropdown(id="surface", options=[{"label": t.declared(s.title), "value": s.id}
                                                for s in SURFACES.values()],
                         value=experiment.surface, clearable=False, searchable=False, className="surface-picker")
+
+
+def sweep_choices(experiment: Experiment) -> list[str]:
+    """The settings every run has, which a sweep may vary (lr first)."""
+    first = sweepable(experiment.runs[0])
+    return [name for name in first if all(name in sweepable(r) for r in experiment.runs)]
+
+
+def sweep_panel(t: Text, experiment: Experiment) -> list:
+    """The sweep's axes (a setting, its range and how many values), the measure, the tolerance of arrival, and
+    "tune all". An axis set to "—" is off; a second axis makes the plot a phase diagram."""
+    choices = sweep_choices(experiment)
+    params = sweepable(experiment.runs[0])
+    rows = []
+    for number in range(MAX_SWEEP_AXES):
+        axis = experiment.sweep[number] if number < len(experiment.sweep) else None
+        options = [{"label": "—", "value": ""}] + [
+            {"label": f"{t.declared(params[name].label or name)}", "value": name} for name in choices]
+        def field(name, number=number):
+            return {"type": "sweep-field", "axis": number, "field": name}
+
+        rows.append(html.Div([
+            html.Span(t("sweep-axis", n=number + 1), className="name"),
+            dcc.Dropdown(id=field("name"), options=options, value=axis.name if axis else "", clearable=False,
+                         searchable=False, className="choice sweep-name"),
+            html.Label([html.Span(t("sweep-from"), className="name"),
+                        number_input(field("low"), axis.low if axis else None, disabled=axis is None)]),
+            html.Label([html.Span(t("sweep-to"), className="name"),
+                        number_input(field("high"), axis.high if axis else None, disabled=axis is None)]),
+            html.Label([html.Span(t("sweep-count"), className="name"),
+                        number_input(field("count"), axis.count if axis else None, whole=True,
+                                     disabled=axis is None)], title=t("sweep-count-help")),
+        ], className="sweep-axis", hidden=number > 0 and not experiment.sweep))
+    measure = html.Label([html.Span(t("measure"), className="name"),
+                          dcc.Dropdown(id="measure", value=experiment.measure, clearable=False, searchable=False,
+                                       options=[{"label": t.declared(m.title), "value": m.name}
+                                                for m in MEASURES.values()], className="choice measure")],
+                         className="field compact", title=t.declared(MEASURE.help))
+    tolerance = param_control(t, TOLERANCE, experiment.tolerance, "tolerance", compact=True)
+    return [*rows, measure, tolerance,
+            html.Button(t("tune-all"), id="tune-all", className="action tune-all", title=t("tune-all-help"))]

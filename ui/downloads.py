@@ -1,4 +1,5 @@
-"""Downloads served as plain HTTP from the page's own address: /download.csv?<link> and /download.html?<link>.
+"""Downloads served as plain HTTP from the page's own address: /download.csv?<link>, /download.html?<link> and,
+for a link with a sweep, /download.sweep.csv?<link>.
 
 A plain route rather than a callback: the CSV of the largest allowed link is over 100 MB, which streams here in
 chunks instead of travelling base64-encoded inside a callback's JSON. Links are untrusted; the parser repairs
@@ -16,7 +17,7 @@ from flask import Response, request
 
 from experiments.lessons import LESSONS
 from experiments.url import View, parse, parse_view, to_query
-from ui.callbacks import accepted_languages, computed
+from ui.callbacks import accepted_languages, computed, swept
 from ui.i18n import choose_language
 from ui.standalone import standalone_html
 
@@ -28,6 +29,7 @@ _DOWNLOADS = threading.BoundedSemaphore(2)
 def register_downloads(server) -> None:
     server.add_url_rule("/download.csv", "download_csv", download_csv)
     server.add_url_rule("/download.html", "download_html", download_html)
+    server.add_url_rule("/download.sweep.csv", "download_sweep_csv", download_sweep_csv)
 
 
 def _link() -> str:
@@ -55,6 +57,21 @@ def download_csv() -> Response:
     response = Response(parts, mimetype="text/csv", headers=_attachment(f"descent-lab-{experiment.surface}.csv"))
     response.call_on_close(_DOWNLOADS.release)  # when the table is sent, or the client has gone
     return response
+
+
+def download_sweep_csv() -> Response:
+    """The sweep's table (SweepResult.to_frame): one row per run per grid point; a link without a sweep gets a
+    plain-text answer saying so."""
+    try:
+        experiment, _ = parse(_link())
+        if not experiment.sweep:
+            return Response("this link has no sweep (add sweep=lr:1e-4:1:64, for example)\n", 404,
+                            mimetype="text/plain")
+        table = swept(experiment).to_frame().to_csv(index=False)
+    except Exception:
+        logging.getLogger(__name__).exception("the sweep CSV of %r failed", _link())
+        return Response("the table could not be built; the error was logged\n", 500, mimetype="text/plain")
+    return Response(table, mimetype="text/csv", headers=_attachment(f"descent-lab-{experiment.surface}-sweep.csv"))
 
 
 def _busy() -> Response:

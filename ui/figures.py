@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from experiments.lessons import LESSONS
+from experiments.measures import measures_of, minima_of
 from experiments.runner import Result, RunResult
 from experiments.url import to_query, usable_zoom
 from optimizers import OPTIMIZERS, SCHEDULES
@@ -27,7 +28,6 @@ from ui.landscape import Landscape, landscape, landscape_image, landscape_traces
 from ui.theme import run_style
 
 DRAW_LIMIT = 2000  # most points drawn per run; longer runs are decimated
-REACHED_TOLERANCE = 1e-3  # distance to a minimum that counts as having reached it
 # The page's own font stack; the browser player scales the size with the window.
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif", "size": 13}
 _LESSON_QUERIES = frozenset(lesson.query for lesson in LESSONS.values())
@@ -111,14 +111,19 @@ def run_names(result: Result, lang: str) -> list[str]:
     """The runs' names in the legend and the table. A run without a label is named in the page's language (the
     optimizer and its rate, then its schedule and noise); a lesson's run labels read in the page's language too;
     anyone else's labels are shown as typed (the CSV and the label field keep them so too)."""
+    return names_of(result.experiment, lang)
+
+
+def names_of(experiment, lang: str) -> list[str]:
+    """run_names for an experiment's runs."""
     t = text(lang)
-    lesson = to_query(result.experiment) in _LESSON_QUERIES
+    lesson = to_query(experiment) in _LESSON_QUERIES
     names = []
-    for rr in result.runs:
-        if rr.run.label:
-            names.append(t.declared(rr.run.label) if lesson else rr.run.label)
+    for spec in experiment.runs:
+        if spec.label:
+            names.append(t.declared(spec.label) if lesson else spec.label)
         else:
-            names.append(default_name(rr.run, t))
+            names.append(default_name(spec, t))
     return names
 
 
@@ -356,24 +361,20 @@ def row_values(rr: RunResult, key: str, offset: float) -> np.ndarray:
 class Summary:
     index: int
     name: str
-    final_loss: float
-    distance: float | None  # to the nearest minimum; None when the surface has none
-    reached_at: int | None  # first step within REACHED_TOLERANCE of a minimum
+    final_loss: float | None  # None for a run that diverged
+    distance: float | None  # from the last point to the nearest minimum; None when diverged or there is none
+    reached_at: int | None  # first step within the experiment's tolerance of a minimum
     diverged_at: int | None
     steps_run: int
 
 
 def summaries(result: Result, lang: str = "en") -> list[Summary]:
+    """The results table's rows: the measures a sweep plots (experiments.measures), for each run as it ran."""
     names = run_names(result, lang)
-    minima = np.array([[m.x, m.y] for m in surface_of(result).minima()]).reshape(-1, 2)
+    minima = minima_of(surface_of(result))
     rows = []
     for index, rr in enumerate(result.runs):
-        distance = reached = None
-        if len(minima):
-            gaps = np.sqrt(((rr.points[:, None, :] - minima[None, :, :]) ** 2).sum(axis=-1)).min(axis=1)
-            distance = float(gaps[-1])
-            close = np.flatnonzero(gaps <= REACHED_TOLERANCE)
-            reached = int(close[0]) if close.size else None
-        rows.append(Summary(index, names[index], rr.final_loss, distance, reached, rr.diverged_at,
-                            len(rr.points) - 1))
+        measured = measures_of(rr, minima, result.experiment.tolerance)
+        rows.append(Summary(index, names[index], measured.final_loss, measured.distance,
+                            measured.steps_to_tolerance, rr.diverged_at, len(rr.points) - 1))
     return rows

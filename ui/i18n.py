@@ -20,6 +20,7 @@ from pathlib import Path
 
 from declarations.messages import Message
 from experiments.lessons import LESSONS
+from experiments.measures import MEASURE, MEASURES, TOLERANCE
 from experiments.model import NOISE, SEED, STEPS
 from experiments.url import parse
 from optimizers import OPTIMIZERS, SCHEDULES
@@ -84,7 +85,9 @@ class Text:
     def message(self, problem: str) -> str:
         """A parser or editor message in this language (English text when it carries no key)."""
         if isinstance(problem, Message) and problem.key in self._messages:
-            return problem.prefix + self._messages[problem.key].format(**problem.values)
+            # A measure is named by its declared title, which has its own translation.
+            values = {k: self.declared(v) if k == "measure" else v for k, v in problem.values.items()}
+            return problem.prefix + self._messages[problem.key].format(**values)
         return str(problem)
 
     def declared(self, text: str) -> str:
@@ -104,7 +107,10 @@ def declared_texts() -> list[str]:
         seen[owner.title] = None
         if getattr(owner, "about", ""):
             seen[owner.about] = None
-    for param in [p for owner in owners for p in owner.params] + [NOISE, STEPS, SEED]:
+    for measure in MEASURES.values():
+        seen[measure.title] = None
+        seen[measure.help] = None
+    for param in [p for owner in owners for p in owner.params] + [NOISE, STEPS, SEED, MEASURE, TOLERANCE]:
         seen[param.label or param.name] = None
         if param.help:
             seen[param.help] = None

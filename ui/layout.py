@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from declarations.messages import NOTICES
 from experiments.lessons import LESSONS, lesson_link
 from experiments.limits import MAX_RUNS
 from experiments.url import View
-from ui.controls import experiment_fields, run_card, surface_fields, surface_picker
-from ui.figures import REACHED_TOLERANCE, view_key
+from ui.controls import experiment_fields, run_card, surface_fields, surface_picker, sweep_panel
+from ui.figures import view_key
 from ui.i18n import LANGUAGES, Text
 from ui.locales.plotly import modebar_locale
 
@@ -30,6 +31,7 @@ HIDEABLE = {
     "steps": ("steps-field",), "seed": ("seed-field",), "start": ("start-field",), "share": ("share",),
     "language": ("language",), "runs": ("runs-panel",), "caption": ("lesson-caption",), "player": ("player",),
     "curves": ("curves-box",), "results": ("results",), "hint": ("hint",), "messages": ("messages",),
+    "sweep": ("sweep-controls",),
 }
 
 
@@ -66,14 +68,15 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
        **{"data-play": t("play"), "data-pause": t("pause"), "data-step-of": t("step-of")})
     config = {**GRAPH_CONFIG, **modebar_locale(t.lang)}
     empty = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
-    classes = "app" + (" present" if view.present else "") + (" with-lesson" if lesson else "")
+    classes = "app" + (" present" if view.present else "") + (" with-lesson" if lesson else "") + \
+        (" sweep-first" if experiment.sweep else "")
     return html.Div([
         dcc.Store(id="query", data=query),
         dcc.Store(id="view", data={"suffix": view_suffix, "plain": plain_suffix, "step": view.step,
                                    "zoom": list(view.zoom) if view.zoom else None, "query": query,
                                    "lang": t.lang, "lessonQuery": lesson.query if lesson else "",
                                    "lesson": lesson.slug if lesson else "", "svg": t("svg")}),
-        dcc.Store(id="edited"),
+        dcc.Store(id="edited"), dcc.Store(id="sweep-shown"),
         dcc.Store(id="drawn"), dcc.Store(id="click-start"), dcc.Store(id="playback"), dcc.Store(id="player-ready"),
         # The contour's zoom, for the landscape under it: the player writes it after a zoom or pan.
         dcc.Store(id="zoom-box", data={"box": list(view.zoom), "view": view_key(experiment)} if view.zoom else None),
@@ -95,6 +98,9 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                             **{"data-done": t("copied"), "data-failed": t("copy-failed")}),
                 html.Button(t("download-csv"), id="download-csv", className="action", title=t("download-csv-help"),
                             **{"data-download": "csv", "data-failed": t("download-failed")}),
+                html.Button(t("download-sweep"), id="download-sweep", className="action",
+                            title=t("download-sweep-help"), hidden=not experiment.sweep,
+                            **{"data-download": "sweep.csv", "data-failed": t("download-failed")}),
                 html.Button(t("download-html"), id="download-html", className="action",
                             title=t("download-html-help"),
                             **{"data-download": "html", "data-failed": t("download-failed")}),
@@ -114,18 +120,31 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
             html.Div([run_card(t, i, r) for i, r in enumerate(experiment.runs)], id="runs"),
             html.Button(t("add-run"), id="add-run", className="add", disabled=len(experiment.runs) >= MAX_RUNS,
                         title=add_run_title(t, len(experiment.runs) >= MAX_RUNS)),
+            html.Section([html.H3(t("sweep"), title=t("sweep-help")),
+                          html.Div(sweep_panel(t, experiment), id="sweep-panel")],
+                         className="sweep-controls", id="sweep-controls", hidden="sweep-controls" in hidden),
         ], className="runs-panel", id="runs-panel", hidden="runs-panel" in hidden),
         html.Main([
             html.Div([html.Div([
                 dcc.Graph(id="contour", config=config, className="graph contour", figure=empty),
-                html.Div(dcc.Graph(id="curves", config=config, className="graph curves", figure=empty),
-                         id="curves-box", className="curves-box", hidden="curves-box" in hidden),
+                html.Div([
+                    # With a sweep, the curves and the sweep share this place; the tabs switch between them.
+                    html.Div([html.Button(t("tab-curves"), className="tab", **{"data-tab": "curves"}),
+                              html.Button(t("tab-sweep"), className="tab", **{"data-tab": "sweep"})],
+                             id="panel-tabs", className="tabs", role="tablist", hidden=not experiment.sweep),
+                    dcc.Graph(id="curves", config=config, className="graph curves", figure=empty),
+                    html.Div([
+                        dcc.RadioItems(id="sweep-run", options=[], value=0, inline=True, className="sweep-runs"),
+                        dcc.Graph(id="sweep-plot", config=config, className="graph sweep", figure=empty),
+                    ], id="sweep-box", className="sweep-box", hidden=not experiment.sweep),
+                ], id="curves-box", className="curves-box" + (" show-sweep" if experiment.sweep else ""),
+                   hidden="curves-box" in hidden),
                 # Shown over the plots by the player while a result takes long, in place of the stale one.
                 html.Div(id="computing", className="computing", hidden=True, role="status",
                          **{"data-text": t("computing")}),
             ], className="plots"), player], className="stage"),
             html.Div(id="results", className="results", hidden="results" in hidden),
-            html.P(t("hint", tolerance=f"{REACHED_TOLERANCE:g}"), className="hint", id="hint",
+            html.P(t("hint", tolerance=f"{experiment.tolerance:g}"), className="hint", id="hint",
                    hidden="hint" in hidden),
         ], className="main"),
     ], className=classes, id="app", lang=t.lang)
@@ -136,10 +155,18 @@ def add_run_title(t: Text, full: bool) -> str:
 
 
 def messages_block(t: Text, messages: list[str]):
-    """What the page did about a damaged link or a clamped entry, under a translated heading."""
+    """What the page did about a damaged link or a clamped entry, under a translated heading; what it did when
+    asked (tuning), apart from those."""
+    notices = [m for m in messages if getattr(m, "key", "") in NOTICES]
+    warnings = [m for m in messages if getattr(m, "key", "") not in NOTICES]
     if not messages:
         return None
-    return html.Div([html.P(t("messages-head")), html.Ul([html.Li(t.message(m)) for m in messages])])
+    parts = []
+    if notices:
+        parts.append(html.Ul([html.Li(t.message(m)) for m in notices], className="notices"))
+    if warnings:
+        parts += [html.P(t("messages-head")), html.Ul([html.Li(t.message(m)) for m in warnings])]
+    return html.Div(parts)
 
 
 def _lessons_menu(t: Text, current, suffix: str, hidden: bool) -> html.Details:

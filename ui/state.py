@@ -11,8 +11,10 @@ from urllib.parse import quote
 
 from declarations import FLOAT, INT, Param, to_number
 from declarations.messages import message
-from experiments.limits import MAX_RUNS, START_LIMIT
+from experiments.limits import MAX_RUNS, MAX_SWEEP_COUNT, START_LIMIT
+from experiments.measures import MEASURE, MEASURES, TOLERANCE
 from experiments.model import NOISE, SEED, STEPS, Experiment, Run, clean_label
+from experiments.sweep import default_axis, sweep, tune, tuning
 from experiments.url import parse
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
@@ -20,6 +22,10 @@ from surfaces import SURFACES
 RUN_KEYS = ("optimizer", "schedule", "noise", "label")  # run fields that are not hyper- or schedule parameters
 START_X = Param("start x", 0.0, -START_LIMIT, START_LIMIT, help="where every run starts")
 START_Y = Param("start y", 0.0, -START_LIMIT, START_LIMIT, help="where every run starts")
+# The sweep panel's fields, for their messages (the link parser keeps the values in range).
+_SWEEP_LOW = Param("from", 0.0, -1e300, 1e300)
+_SWEEP_HIGH = Param("to", 0.0, -1e300, 1e300)
+_SWEEP_COUNT = Param("values", 2, 2, MAX_SWEEP_COUNT[0], kind=INT)
 
 
 @dataclass
@@ -33,6 +39,11 @@ class Controls:
     seed: object = None
     start: tuple[object, object] = (None, None)
     runs: list[dict[str, object]] = field(default_factory=list)
+    # The sweep's axes as the panel shows them ({"name", "low", "high", "count"}; name "" is off), the measure
+    # and the tolerance; None keeps the experiment's.
+    sweep: list[dict[str, object]] | None = None
+    measure: object = None
+    tolerance: object = None
 
 
 def controls_of(experiment: Experiment) -> Controls:
@@ -41,13 +52,18 @@ def controls_of(experiment: Experiment) -> Controls:
         seed=experiment.seed, start=experiment.start,
         runs=[{"optimizer": r.optimizer, "schedule": r.schedule, "noise": r.noise, "label": r.label, **r.hyper,
                **r.schedule_params} for r in experiment.runs],
+        sweep=[{"name": a.name, "low": a.low, "high": a.high, "count": a.count} for a in experiment.sweep],
+        measure=experiment.measure, tolerance=experiment.tolerance,
     )
 
 
-def edit(current: Experiment, controls: Controls, action: tuple = ()) -> tuple[Experiment, list[str]]:
-    """The experiment after an edit, and what had to be changed to make it valid.
+def edit(current: Experiment, controls: Controls, action: tuple = (), sweep_of=sweep) -> tuple[Experiment, list[str]]:
+    """The experiment after an edit, and what had to be changed to make it valid (or, for tuning, what was done).
 
-    `action` is one of (), ("surface",), ("add",), ("remove", i), ("duplicate", i), ("start", x, y).
+    `action` is one of (), ("surface",), ("add",), ("remove", i), ("duplicate", i), ("start", x, y),
+    ("pick", i, grid index) (run i takes the swept values at that point of the sweep), ("tune", i) and
+    ("tune-all",) (the best lr by the experiment's measure; the sweep behind it is shown if there was none).
+    `sweep_of` steps a sweep (the web app passes its cached one).
     """
     messages: list[str] = []
     runs = [_fill(values, current.runs[i] if i < len(current.runs) else None, messages)
@@ -88,15 +104,91 @@ def edit(current: Experiment, controls: Controls, action: tuple = ()) -> tuple[E
             messages.append(message("at-most-runs", limit=MAX_RUNS))
         else:
             runs.insert(action[1] + 1, dict(runs[action[1]]))
+    elif kind == "pick" and 0 <= action[1] < len(runs):
+        picked = _picked(current, action[2])
+        if picked:
+            runs[action[1]].update(picked)
 
     pairs = [("surface", surface), *((k, _text(v)) for k, v in surface_values.items()),
              ("start", f"{_text(start[0])},{_text(start[1])}"),
              ("steps", _text(steps if steps is not None else current.steps)),
              ("seed", _text(seed if seed is not None else current.seed))]
+
     pairs += [("opt", _run_text(values)) for values in runs]
-    query = "&".join(f"{key}={quote(value, safe='(),=')}" for key, value in pairs)
+    pairs += _sweep_pairs(current, controls, runs, messages)
+    query = "&".join(f"{key}={quote(value, safe='(),=:')}" for key, value in pairs)
     experiment, warnings = parse(query)
-    return experiment, messages + warnings
+    messages += warnings
+    if kind in ("tune", "tune-all") and (kind == "tune-all" or 0 <= action[1] < len(experiment.runs)):
+        experiment, notes = _tuned(experiment, None if kind == "tune-all" else [action[1]], sweep_of)
+        messages += notes
+    return experiment, messages
+
+
+def _picked(current: Experiment, index) -> dict[str, float]:
+    """The swept settings at a grid index of the current sweep (untrusted: from the page), or {}."""
+    if not isinstance(index, list | tuple) or len(index) != len(current.sweep) or not current.sweep:
+        return {}
+    picked = {}
+    for axis, i in zip(current.sweep, index, strict=True):
+        if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < axis.count:
+            return {}
+        picked[axis.name] = float(axis.values()[i])
+    return picked
+
+
+def _sweep_pairs(current: Experiment, controls: Controls, runs: list[dict], messages: list[str]) -> list:
+    """The sweep, measure and tolerance keys of the next link, from the sweep panel (or kept)."""
+    pairs = []
+    if controls.sweep is None:
+        axes = [{"name": a.name, "low": a.low, "high": a.high, "count": a.count} for a in current.sweep]
+    else:
+        axes = [dict(a) for a in controls.sweep if isinstance(a, dict) and a.get("name")]
+    before = {a.name: a for a in current.sweep}
+    for axis in axes:
+        name = str(axis["name"])
+        old = before.get(name)
+        if old is None:  # newly chosen: its usual range
+            try:
+                fresh = default_axis(name, [Run.trusted(v["optimizer"], {}, "constant", {}, 0.0, "")
+                                            for v in runs], len(axes))
+            except KeyError:
+                fresh = None  # not a setting of every run: the parser says so
+            low, high, count = (fresh.low, fresh.high, fresh.count) if fresh else (1.0, 2.0, 2)
+        else:
+            low = typed(_SWEEP_LOW, axis.get("low"), old.low, messages)
+            high = typed(_SWEEP_HIGH, axis.get("high"), old.high, messages)
+            count = typed(_SWEEP_COUNT, axis.get("count"), old.count, messages)
+            low, high, count = (old.low if low is None else low, old.high if high is None else high,
+                                old.count if count is None else count)
+        pairs.append(("sweep", f"{name}:{_text(low)}:{_text(high)}:{_text(count)}"))
+    measure = controls.measure if isinstance(controls.measure, str) and controls.measure else current.measure
+    if measure != MEASURE.default:
+        pairs.append(("measure", measure))
+    tolerance = typed(TOLERANCE, controls.tolerance, current.tolerance, messages)
+    tolerance = current.tolerance if tolerance is None else tolerance
+    if _text(tolerance) != _text(TOLERANCE.default):
+        pairs.append(("tolerance", _text(tolerance)))
+    return pairs
+
+
+def _tuned(experiment: Experiment, indices, sweep_of) -> tuple[Experiment, list[str]]:
+    """Tune the runs' lr, and say what was done for each."""
+    probe = tuning(experiment, indices)
+    tuned, found = tune(experiment, indices, table=sweep_of(probe))
+    notes = []
+    for item in found:
+        spec = experiment.runs[item.index]
+        common = {"name": spec.name, "count": item.axis.count, "low": f"{item.axis.low:g}",
+                  "high": f"{item.axis.high:g}", "steps": f"{item.steps:,}", "measure": MEASURES[item.measure].title}
+        if item.lr is None:
+            notes.append(message("tune-nothing", lr=f"{spec.lr:g}", **common))
+        else:
+            value = f"{item.value:,.0f}" if item.measure == "steps_to_tolerance" else f"{item.value:.3g}"
+            notes.append(message("tuned", value=value, lr=f"{item.lr:.4g}", **common))
+    if not tuned.sweep:
+        tuned = tuned.replace(sweep=probe.sweep)  # show the sweep the choice was made on
+    return tuned, notes
 
 
 def _fill(values: dict[str, object], current: Run | None, messages: list[str]) -> dict[str, object]:
