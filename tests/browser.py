@@ -42,8 +42,35 @@ READ_SCREEN = """() => {
         const xs = t.x ? plain(t.x) : ys.map((_, i) => t.x0 + i * t.dx);
         rows[t.meta.row].curves[t.meta.run] = [xs, ys];
     }
+    const gd = document.querySelector('#sweep-plot .js-plotly-plot');
+    let sweep = null;
+    if (gd && gd._fullLayout && gd._fullData.length && gd.offsetParent !== null) {
+        const l = gd._fullLayout, logX = l.xaxis.type === 'log', logY = l.yaxis.type === 'log';
+        const value = (axis, v) => axis.type === 'log' ? Math.pow(10, v) : v;
+        const role = (r) => gd._fullData.filter((t) => t.meta && t.meta.role === r);
+        const byRun = (r) => { const out = []; for (const t of role(r)) out[t.meta.run] = t; return out; };
+        const rings = role('sweep-current').concat(role('phase-marks'));
+        const heat = role('phase')[0];
+        const marks = role('phase-marks')[0];
+        const optimum = role('optimum')[0];
+        sweep = {
+            kind: gd.layout.meta.kind, x: l.xaxis.range.map((v) => value(l.xaxis, v)),
+            y: l.yaxis.range.map((v) => value(l.yaxis, v)), logX, logY,
+            width: l.xaxis._length, height: l.yaxis._length,
+            curves: byRun('sweep-curve').map((t) => [plain(t.x), plain(t.y).map((v) => v === null ? NaN : v)]),
+            diverged: (() => { const out = []; for (const t of role('sweep-strip'))
+                if (t.meta.row === 'diverged') out[t.meta.run] = plain(t.x); return out; })(),
+            edges: role('edge').filter((t) => t.meta.value !== undefined).map((t) => t.meta.value),
+            rings: role('sweep-current').length ? (() => { const ring = role('sweep-current')[0], out = [];
+                ring.meta.runs.forEach((run, i) => { out[run] = [ring.x[i], ring.y[i]]; }); return out; })()
+                : (marks ? [[marks.x[marks.x.length - 1], marks.y[marks.y.length - 1]]] : []),
+            heat: heat ? [plain(heat.x), plain(heat.y), Array.from(heat.z, (row) => Array.from(row))] : null,
+            best: marks && marks.x.length > 1 ? [marks.x[0], marks.y[0]] : null,
+            optimum: optimum ? [optimum.x[0], optimum.y[0]] : null,
+        };
+    }
     return {x: c.xaxis.range.slice(), y: c.yaxis.range.slice(), width: c.xaxis._length, height: c.yaxis._length,
-            start: [start.x[0], start.y[0]], paths, rows};
+            start: [start.x[0], start.y[0]], paths, rows, sweep};
 }"""
 
 
@@ -57,7 +84,23 @@ def read_screen(page):
             for key, row in data["rows"].items()}
     paths = [np.stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)], axis=-1) for x, y in data["paths"]]
     return Screen(tuple(data["x"]), tuple(data["y"]), data["width"], data["height"], tuple(data["start"]), paths,
-                  rows)
+                  rows, _sweep_screen(data["sweep"]))
+
+
+def _sweep_screen(data):
+    from experiments.lessons import SweepScreen
+
+    if data is None:
+        return None
+    floats = lambda values: np.asarray([np.nan if v is None else v for v in values], dtype=float)  # noqa: E731
+    heat = tuple(np.asarray(part, dtype=float) for part in data["heat"]) if data["heat"] else None
+    return SweepScreen(
+        data["kind"], tuple(data["x"]), tuple(data["y"]), data["logX"], data["logY"], data["width"], data["height"],
+        curves=[(floats(x), floats(y)) for x, y in data["curves"]],
+        diverged=[floats(x or []) for x in data["diverged"]], edges=list(data["edges"]),
+        rings=[tuple(r) if r else None for r in data["rings"]], heat=heat,
+        best=tuple(data["best"]) if data["best"] else None,
+        optimum=tuple(data["optimum"]) if data["optimum"] else None)
 
 
 def open_app(page, server: str, query: str = "") -> None:

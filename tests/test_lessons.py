@@ -21,7 +21,8 @@ LONG_LESSONS = {"tiny-lr"}  # the notes' 100,000 steps of one GD run
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 # Latin words a Chinese caption may keep: optimizer and surface names, and the "max" of λmax.
-LATIN_ALLOWED = {"GD", "SGD", "Adam", "Adagrad", "RMSprop", "Nesterov", "Newton", "L-BFGS", "Rosenbrock", "max"}
+LATIN_ALLOWED = {"GD", "SGD", "Adam", "Adagrad", "RMSprop", "Nesterov", "Newton", "L-BFGS", "Rosenbrock", "max",
+                 "Goh"}  # Gabriel Goh, whose optimum the momentum lesson marks
 # Characters that differ between the scripts, as used in the captions: neither may leak into the other.
 SIMPLIFIED_ONLY = ("学习动这过会时们个发对现为还进开长点终经边远线让损练离侧数椭圆从调滞"
                    "旧变缓达运执横减稳带杂讯滚钟摆宽计优弯阵归缩倾图两别样题双预热驯飞见轴笔记")
@@ -45,6 +46,9 @@ BROKEN = [
     ("lr-limit", "kappa=10.0", "kappa=1.0"),  # λmax = 1: every rate is below 2/λmax
     ("bias-correction", "adam(lr=0.001,", "adam(lr=0.001,beta2=0.99,"),  # (1 − β₁)/√(1 − β₂) = 1
     ("local-minimum", "start=1.8,1.5", "start=1.5,1.0"),  # from here momentum 0.9 stays local too
+    ("stability-edge", "kappa=10.0", "kappa=1.0"),  # λmax = 1: no swept rate reaches 2/λmax = 2
+    ("momentum-phase", "sweep=momentum:0.0:0.99:64", "sweep=momentum:0.0:0.3:64"),  # no heavy momentum: 2×
+    ("fair-race", "opt=momentum(lr=0.0017782794100389228,", "opt=momentum(lr=0.01,"),  # not tuned: it diverges
 ]
 
 

@@ -95,8 +95,9 @@ READ_SIZES = """() => {
 # curve rows' names), by the group it belongs to: boxes of different groups must not overlap.
 READ_TEXT_BOXES = """() => {
     const boxes = [];
-    for (const id of ['contour', 'curves']) {
+    for (const id of ['contour', 'curves', 'sweep-plot']) {
         const gd = document.querySelector('#' + id + ' .js-plotly-plot');
+        if (!gd || gd.offsetParent === null) continue;  // a hidden tab draws nothing to overlap
         const groups = {'.g-xtitle': 'xtitle', '.g-ytitle': 'ytitle', '.legend .traces': 'legend',
                         '.colorbar .cbtitle': 'cbtitle', '.colorbar .cbaxis .tick': 'cbticks',
                         '.annotation': 'rowname', '.xtick': 'xticks', '.ytick': 'yticks'};
@@ -142,13 +143,56 @@ def test_presentation_mode_gives_the_contour_a_third_of_the_screen_and_fits_ever
     screen_page.screenshot(path=str(SHOTS / f"present-{lang}-{width}.png"))
 
 
-@pytest.mark.parametrize("slug", ["second-order", "pendulum", "warm-up", "adagrad-bursts"])
+@pytest.mark.parametrize("slug", ["second-order", "pendulum", "warm-up", "adagrad-bursts", "stability-edge",
+                                  "momentum-phase", "fair-race"])
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
 def test_no_text_overlaps_another_in_presentation_mode(live_server, screen_page, slug, lang):
     """The x-axis title overlapped the legend ('Adam' in lesson 8, 動量 in zh-TW), and rotated row titles of the
     curves ran into each other."""
     open_at_the_end(screen_page, live_server, lesson_link(LESSONS[slug]) + f"&present=1&lang={lang}")
     assert overlaps(screen_page.evaluate(READ_TEXT_BOXES)) == []
+
+
+READ_SWEEP_SIZES = """() => {
+    const size = (id) => { const gd = document.querySelector('#' + id + ' .js-plotly-plot');
+        const s = gd._fullLayout._size; const r = gd.getBoundingClientRect();
+        return {area: s.w * s.h, box: [r.left, r.top, r.right, r.bottom], visible: gd.offsetParent !== null}; };
+    return {sweep: size('sweep-plot'), contour: size('contour'), screen: innerWidth * innerHeight,
+            caption: document.querySelector('#lesson-caption').getBoundingClientRect().bottom,
+            overflow: document.documentElement.scrollWidth - innerWidth,
+            scroll: document.documentElement.scrollHeight - innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("screen_page", PROJECTORS, indirect=True, ids=["1366x768", "1920x1080"])
+@pytest.mark.parametrize("slug", ["momentum-phase", "fair-race"])
+def test_a_sweep_lesson_gives_the_sweep_the_large_place_on_the_projector(live_server, screen_page, slug):
+    """The sweep is the lesson's picture: presentation mode gives it the contour's third of the screen and puts the
+    contour beside the caption; the curves tab brings the curves there instead."""
+    open_at_the_end(screen_page, live_server, lesson_link(LESSONS[slug]) + "&present=1")
+    screen_page.wait_for_function("() => document.querySelector('#sweep-plot .js-plotly-plot')._fullData.length")
+    sizes = screen_page.evaluate(READ_SWEEP_SIZES)
+    assert sizes["sweep"]["visible"] and sizes["sweep"]["area"] >= 0.2 * sizes["screen"], sizes
+    assert sizes["contour"]["visible"] and sizes["contour"]["box"][1] >= sizes["caption"] - 1, sizes  # below it
+    assert sizes["contour"]["box"][0] > sizes["sweep"]["box"][2], sizes  # beside the sweep, to its right
+    assert sizes["overflow"] <= 0 and sizes["scroll"] <= 0, sizes
+    width = screen_page.viewport_size["width"]
+    screen_page.screenshot(path=str(SHOTS / f"lesson-{slug}-present-{width}.png"))
+    screen_page.click("#panel-tabs [data-tab=curves]")
+    screen_page.wait_for_timeout(300)
+    assert screen_page.locator("#curves").is_visible() and not screen_page.locator("#sweep-plot").is_visible()
+
+
+@pytest.mark.parametrize("screen_page", ["phone"], indirect=True)
+def test_a_phone_shows_a_sweep_under_the_contour_without_scrolling_sideways(live_server, screen_page):
+    open_at_the_end(screen_page, live_server, lesson_link(LESSONS["fair-race"]))
+    screen_page.wait_for_function("() => document.querySelector('#sweep-plot .js-plotly-plot')._fullData.length")
+    sizes = screen_page.evaluate(READ_SWEEP_SIZES)
+    assert sizes["overflow"] <= 0, sizes
+    assert sizes["sweep"]["visible"] and sizes["sweep"]["box"][1] > sizes["contour"]["box"][3], sizes
+    assert sizes["sweep"]["box"][2] - sizes["sweep"]["box"][0] >= 370, sizes  # the phone's full width
+    screen_page.locator("#sweep-plot").scroll_into_view_if_needed()
+    screen_page.screenshot(path=str(SHOTS / "sweep-phone-390x844.png"), full_page=True)
 
 
 def test_the_caption_folds_to_its_title_and_back(live_server, screen_page):

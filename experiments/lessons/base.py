@@ -54,9 +54,50 @@ class ScreenRow:
 
 
 @dataclass(frozen=True)
+class SweepScreen:
+    """The sweep plot as drawn: its kind ("line" or "phase"), its visible box (data units, also on log axes) and
+    plot size in pixels; for a line, each run's drawn curve, its diverged values (the ✕ on the strip) and the
+    stability edges; for a phase diagram, the heatmap (x, y, z with z[j][i] at x[i], y[j]), the best cell and
+    Goh's optimum; and each run's ring at its own setting."""
+
+    kind: str
+    x: tuple[float, float]
+    y: tuple[float, float]
+    log_x: bool
+    log_y: bool
+    width: float
+    height: float
+    curves: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    diverged: list[np.ndarray] = field(default_factory=list)
+    edges: list[float] = field(default_factory=list)
+    rings: list[tuple[float, float] | None] = field(default_factory=list)  # None: the run's value is undefined
+    heat: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    best: tuple[float, float] | None = None
+    optimum: tuple[float, float] | None = None
+
+    def px(self, x) -> np.ndarray:
+        """Pixels from the plot's left edge."""
+        return self._scale(x, self.x, self.log_x) * self.width
+
+    def py(self, y) -> np.ndarray:
+        """Pixels above the plot's bottom edge."""
+        return self._scale(y, self.y, self.log_y) * self.height
+
+    @staticmethod
+    def _scale(values, box, log) -> np.ndarray:
+        values = np.asarray(values, dtype=float)
+        low, high = box
+        with np.errstate(all="ignore"):
+            if log:
+                values, low, high = np.log10(values), np.log10(low), np.log10(high)
+            return (values - low) / (high - low)
+
+
+@dataclass(frozen=True)
 class Screen:
     """What the page draws: the contour's visible box and plot size in pixels, the start, each run's drawn path
-    (the whole path, at the last step), and the curves by row ("loss", "grad_norm", "lr")."""
+    (the whole path, at the last step), the curves by row ("loss", "grad_norm", "lr") and, with a sweep on screen,
+    the sweep plot."""
 
     x: tuple[float, float]
     y: tuple[float, float]
@@ -65,6 +106,7 @@ class Screen:
     start: tuple[float, float]
     paths: list[np.ndarray]
     rows: dict[str, ScreenRow] = field(default_factory=dict)
+    sweep: SweepScreen | None = None  # when the sweep plot is on screen
 
     def pixels(self, points) -> np.ndarray:
         """Points (..., 2) in pixels from the plot's bottom-left corner."""

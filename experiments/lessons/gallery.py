@@ -20,6 +20,7 @@ from experiments.lessons.base import (
     row_rise,
     steps_to_reach,
 )
+from optimizers import OPTIMIZERS
 
 # -- 1. training stuck with a large gradient (seed 002) --------------------------------------------------------
 
@@ -334,6 +335,199 @@ def _check_local_minimum(result: Result, gd: RunResult, gentle: RunResult, heavy
         end = distance(rr.final_point, target)
         if end > IN_BASIN:
             problems.append(f"{rr.run.name} ended {end:.3g} from the {name} minimum; expected within {IN_BASIN:g}")
+    return problems
+
+
+# -- 14. the stability edge, swept (seed 001) --------------------------------------------------------------------
+
+EDGE_FALL = 1e20  # below the edge, the final loss falls by at least this factor from the smallest rate
+
+
+def _edge_of(result: Result) -> float:
+    _, high = result.surface.curvature_range()
+    return 2.0 / high
+
+
+def _check_stability_edge(result: Result) -> list[str]:
+    table = result.sweep
+    if table is None or [a.name for a in table.axes] != ["lr"]:
+        return ["the lesson needs a sweep of lr"]
+    edge = _edge_of(result)
+    rates, gd = table.values[0], table.runs[0]
+    below, above = rates < edge, rates > edge
+    problems = []
+    if not above.any() or not below.any():
+        return [f"the sweep {rates.min():g} … {rates.max():g} does not straddle 2/λmax = {edge:g}"]
+    if (bad := rates[below & (gd.diverged_at >= 0)]).size:
+        problems.append(f"rates below 2/λmax = {edge:g} diverged: {', '.join(f'{v:.3g}' for v in bad)}")
+    if (kept := rates[above & (gd.diverged_at < 0)]).size:
+        problems.append(f"rates above 2/λmax = {edge:g} did not diverge: {', '.join(f'{v:.3g}' for v in kept)}")
+    finals = gd.measure("final_loss")
+    if not np.all(np.diff(finals[rates <= edge / 2]) <= 0):
+        problems.append("the final loss does not fall steadily as the rate grows towards 1/λmax")
+    fall = finals[0] / np.nanmin(finals[below])
+    if not fall >= EDGE_FALL:
+        problems.append(f"below the edge the final loss falls only {fall:.3g}×; expected {EDGE_FALL:g}×")
+    return problems
+
+
+EDGE_INSIDE = 0.1  # the edge line is at least this far (a fraction of the width) from either side of the plot
+CURVE_FALL = 0.5  # the curve drops at least this much of the plot's height before the edge
+
+
+def _screen_stability_edge(screen: Screen, result: Result) -> list[str]:
+    sweep = screen.sweep
+    if sweep is None or sweep.kind != "line":
+        return ["the sweep plot is not on screen"]
+    edge = _edge_of(result)
+    problems = []
+    if not any(abs(e - edge) < 1e-9 * edge for e in sweep.edges):
+        problems.append(f"no line is drawn at 2/λmax = {edge:g} (drawn: {sweep.edges})")
+    at = float(sweep.px(edge)) / sweep.width
+    if not EDGE_INSIDE <= at <= 1 - EDGE_INSIDE:
+        problems.append(f"the edge line sits {at:.0%} across the plot")
+    marks = sweep.diverged[0] if sweep.diverged else np.array([])
+    if marks.size == 0:
+        problems.append("no diverged rate is marked")
+    elif (sweep.px(marks) <= sweep.px(edge)).any():
+        problems.append("a diverged mark sits left of the edge line")
+    xs, ys = sweep.curves[0]
+    left = np.isfinite(ys) & (xs < edge)
+    heights = sweep.py(ys[left])
+    drop = (heights[0] - heights.min()) / sweep.height if heights.size else 0.0
+    if not drop >= CURVE_FALL:
+        problems.append(f"the curve falls {drop:.0%} of the plot's height before the edge; expected {CURVE_FALL:.0%}")
+    return problems
+
+
+# -- 15. momentum's phase diagram (seeds 001 and 004) -------------------------------------------------------------
+
+FASTER = 5.0  # the best cell beats the best μ = 0 cell by at least this factor
+BEST_STEPS, PLAIN_STEPS = 87, 810  # as the caption says
+
+
+def _phase_cells(result: Result):
+    table = result.sweep
+    steps = table.runs[0].measure("steps_to_tolerance")
+    best = table.runs[0].best("steps_to_tolerance")
+    plain = int(np.nanargmin(np.where(np.isfinite(steps[:, 0]), steps[:, 0], np.inf)))
+    return table, steps, best, plain
+
+
+def _check_momentum_phase(result: Result) -> list[str]:
+    table = result.sweep
+    if table is None or [a.name for a in table.axes] != ["lr", "momentum"] or table.values[1][0] != 0.0:
+        return ["the lesson needs a phase diagram over lr and momentum from μ = 0"]
+    table, steps, best, plain = _phase_cells(result)
+    if best is None or not np.isfinite(steps[:, 0]).any():
+        return ["no cell (or no μ = 0 cell) reached the tolerance"]
+    fastest, gd = float(steps[best]), float(steps[plain, 0])
+    problems = []
+    if not fastest * FASTER <= gd:
+        problems.append(f"the best cell takes {fastest:.0f} steps and the best μ = 0 cell {gd:.0f}: "
+                        f"{gd / fastest:.1f}×, expected at least {FASTER:g}×")
+    for said, got in ((BEST_STEPS, fastest), (PLAIN_STEPS, gd)):
+        if abs(got / said - 1) > 0.05:
+            problems.append(f"the caption says {said} steps; the sweep measures {got:.0f}")
+    low, high = result.surface.curvature_range()
+    goh = OPTIMIZERS["momentum"].optimum(low, high)
+    lr, mu = table.setting(best).values()
+    if abs(np.log10(lr / goh["lr"])) > 0.1 or abs(mu - goh["momentum"]) > 0.1:
+        problems.append(f"the best cell (lr {lr:.3g}, μ {mu:.3g}) is not beside Goh's optimum "
+                        f"(lr {goh['lr']:.3g}, μ {goh['momentum']:.3g})")
+    spec = result.runs[0].run
+    if (spec.lr, spec.hyper["momentum"]) != (lr, mu):
+        problems.append("the run on the contour is not the best cell")
+    return problems
+
+
+BESIDE = 0.06  # the best cell and Goh's star are this close on screen (a fraction of the plot's width)
+COLOUR_APART = 0.2  # the best cell and the best μ = 0 cell are this far apart on the colour scale
+
+
+def _screen_momentum_phase(screen: Screen, result: Result) -> list[str]:
+    sweep = screen.sweep
+    if sweep is None or sweep.kind != "phase" or sweep.heat is None:
+        return ["the phase diagram is not on screen"]
+    problems = []
+    if sweep.best is None or sweep.optimum is None:
+        return ["the best cell or Goh's optimum is not marked"]
+    apart = np.hypot(sweep.px(sweep.best[0]) - sweep.px(sweep.optimum[0]),
+                     sweep.py(sweep.best[1]) - sweep.py(sweep.optimum[1])) / sweep.width
+    if apart > BESIDE:
+        problems.append(f"the best cell and Goh's optimum are {apart:.0%} of the plot apart")
+    _, ys, z = sweep.heat
+    if not (sweep.y[0] <= ys[0] <= sweep.y[1]):
+        problems.append("the μ = 0 row is off the plot")
+    _, _, best, plain = _phase_cells(result)
+    span = np.nanmax(z) - np.nanmin(z)
+    gap = (z[0, plain] - z[best[1], best[0]]) / span
+    if not gap >= COLOUR_APART:
+        problems.append(f"the best cell and the best μ = 0 cell are {gap:.0%} of the colour scale apart")
+    return problems
+
+
+# -- 16. a fair race (seed 001) ---------------------------------------------------------------------------------
+
+SHARED = 0.01  # the one rate everyone shares: the notes' general setting for Adam
+LOWER = 1000.0  # tuned, the best two end at least this much lower than RMSprop
+
+
+def _check_fair_race(result: Result) -> list[str]:
+    from experiments.sweep import tune
+
+    table = result.sweep
+    if table is None or [a.name for a in table.axes] != ["lr"]:
+        return ["the lesson needs a sweep of lr"]
+    problems = []
+    _, found = tune(result.experiment, table=table)
+    for item, rr in zip(found, result.runs, strict=True):
+        if item.lr != rr.run.lr:
+            problems.append(f"{rr.run.name} runs at lr {rr.run.lr:g}, not at its tuned {item.lr}")
+    rates = table.values[0]
+    at = int(np.argmin(np.abs(np.log10(rates / SHARED))))
+    if rates[at] != SHARED:
+        problems.append(f"the sweep has no column at the shared lr {SHARED:g}")
+    shared = [swept.measure("final_loss")[at] for swept in table.runs]
+    tuned = [rr.final_loss if rr.diverged_at is None else np.nan for rr in result.runs]
+    gone = [rr.run.name for rr, value in zip(result.runs, shared, strict=True) if not np.isfinite(value)]
+    if not gone:
+        problems.append(f"every optimizer survives the shared lr {SHARED:g}; expected some to blow up")
+    if not all(np.isfinite(tuned)):
+        problems.append("a tuned run diverged")
+    order = lambda values: [r.run.name for _, r in sorted(zip(np.nan_to_num(values, nan=np.inf), result.runs,  # noqa: E731
+                                                                 strict=True), key=lambda pair: pair[0])]
+    if order(shared) == order(tuned):
+        problems.append(f"the order is the same at the shared lr and tuned: {order(tuned)}")
+    by_name = dict(zip([rr.run.name for rr in result.runs], tuned, strict=True))
+    if "RMSprop" in by_name and not min(by_name["Adam"], by_name["momentum"]) * LOWER <= by_name["RMSprop"]:
+        problems.append("tuned, neither Adam nor momentum ends a thousand times lower than RMSprop")
+    return problems
+
+
+def _screen_fair_race(screen: Screen, result: Result) -> list[str]:
+    sweep = screen.sweep
+    if sweep is None or sweep.kind != "line":
+        return ["the sweep plot is not on screen"]
+    problems = []
+    if not sweep.x[0] < SHARED < sweep.x[1]:
+        problems.append(f"the shared lr {SHARED:g} is off the plot")
+    rings = [*sweep.rings, *[None] * (len(sweep.curves) - len(sweep.rings))]
+    for run, ((_, ys), ring) in enumerate(zip(sweep.curves, rings, strict=True)):
+        name = result.runs[run].run.name
+        if ring is None:
+            problems.append(f"{name} has no ring: at its own lr it has no final loss")
+            continue
+        lowest = np.nanmin(sweep.py(ys[np.isfinite(ys)]))
+        if abs(float(sweep.py(ring[1])) - lowest) > 1.5:
+            problems.append(f"{name}'s ring is not at its curve's lowest point")
+    for run, rr in enumerate(result.runs):
+        swept = result.sweep.runs[run]
+        at = int(np.argmin(np.abs(np.log10(result.sweep.values[0] / SHARED))))
+        if swept.diverged_at[at] >= 0:
+            marks = sweep.diverged[run] if run < len(sweep.diverged) else np.array([])
+            if not np.any(np.abs(sweep.px(marks) - sweep.px(SHARED)) < 1.0):
+                problems.append(f"{rr.run.name} diverges at the shared lr but no mark shows it there")
     return problems
 
 
@@ -933,6 +1127,87 @@ _LESSONS = (
                      "把起點移到 (1.5, 1)，連 μ = 0.9 也會留在局部的盆地裡。",
         },
         check=_check_local_minimum, screen=_screen_local_minimum,
+    ),
+    Lesson(
+        slug="stability-edge",
+        query="surface=ellipse&kappa=10.0&angle=0.0&start=-4.0,0.5&steps=200&seed=0&opt=gd(lr=0.1,label=GD)"
+              "&sweep=lr:0.001:1.0:64",
+        seed="001_3defe583b75fe0a3.txt",
+        quote="所以∏θ必须小是一个必要条件。",
+        title={"en": "The stability edge, swept",
+               "zh-CN": "扫出稳定的边界",
+               "zh-TW": "掃出穩定的邊界"},
+        caption={
+            "en": "GD on an ellipse with λmax = 10, at 64 learning rates from 0.001 to 1, 200 steps each. The "
+                    "final loss falls by over twenty decades as the rate grows; past the dotted line at 2/λmax "
+                    "= 0.2 every rate diverges (✕ along the top). The contour shows η = 1/λmax, the notes' choice; "
+                    "click the curve to watch another rate.",
+            "zh-CN": "在 λmax = 10 的椭圆上做 GD，取 0.001 到 1 之间的 64 个学习率，"
+                    "每个走 200 步。学习率变大时最终损失下降了二十多个数量级；一越过 2/λmax = "
+                    "0.2 的虚线，每个学习率都发散（顶端的 ✕）。等高线图显示笔记里的 η = 1/λmax；"
+                    "点击曲线可以看别的学习率。",
+            "zh-TW": "在 λmax = 10 的橢圓上做 GD，取 0.001 到 1 之間的 64 個學習率，"
+                    "每個走 200 步。學習率變大時最終損失下降了二十多個數量級；一越過 2/λmax = "
+                    "0.2 的虛線，每個學習率都發散（頂端的 ✕）。等高線圖顯示筆記裡的 η = 1/λmax；"
+                    "點擊曲線可以看別的學習率。",
+        },
+        check=_check_stability_edge, screen=_screen_stability_edge,
+    ),
+    Lesson(
+        slug="momentum-phase",
+        query="surface=ellipse&kappa=100.0&angle=0.0&start=-4.0,0.5&steps=1000&seed=0"
+              f"&opt=momentum(lr=0.028861404414300882,momentum=0.7071428571428572,label={label('heavy ball')})"
+              "&sweep=lr:0.001:0.1:64&sweep=momentum:0.0:0.99:64&measure=steps_to_tolerance&tolerance=1e-06",
+        seed="001_3defe583b75fe0a3.txt",
+        quote='动量会导致快速收敛，即使在梯度下降需要大量时间收敛的缓坡区域也是如此。',
+        title={"en": "Momentum's phase diagram",
+               "zh-CN": "动量的相图",
+               "zh-TW": "動量的相圖"},
+        caption={
+            "en": "Heavy-ball momentum on an ellipse with κ = 100; each cell is a learning rate and a μ, coloured "
+                    "by the steps it takes to come within 10⁻⁶ of the minimum. The best cell (white square, 87 "
+                    "steps) is about ten times faster than the best plain-GD cell in the bottom row (μ = 0, 810 "
+                    "steps), and sits beside Goh's optimum (★). Grey cells diverged; the dashed line is the edge "
+                    "2(1+μ)/λmax.",
+            "zh-CN": "在 κ = 100 的椭圆上做重球动量；每个格子是一组学习率和 μ，颜色是到达离最低点 "
+                    "10⁻⁶ 以内所需的步数。最好的格子（白色方框，87 步）比最下面一行（μ = 0，即普通 "
+                    "GD）最好的格子（810 步）快大约十倍，就在 Goh 的最优点（★）旁边。灰色格子发散；"
+                    "虚线是边界 2(1+μ)/λmax。",
+            "zh-TW": "在 κ = 100 的橢圓上做重球動量；每個格子是一組學習率和 μ，顏色是到達離最低點 "
+                    "10⁻⁶ 以內所需的步數。最好的格子（白色方框，87 步）比最下面一列（μ = 0，即普通 "
+                    "GD）最好的格子（810 步）快大約十倍，就在 Goh 的最佳點（★）旁邊。灰色格子發散；"
+                    "虛線是邊界 2(1+μ)/λmax。",
+        },
+        check=_check_momentum_phase, screen=_screen_momentum_phase,
+    ),
+    Lesson(
+        slug="fair-race",
+        query="surface=rosenbrock&a=1.0&b=100.0&start=-1.5,2.0&steps=500&seed=0"
+              "&opt=gd(lr=0.0017782794100389228,label=GD)&opt=momentum(lr=0.0017782794100389228,label=momentum)"
+              "&opt=rmsprop(lr=0.21544346900318823,label=RMSprop)&opt=adam(lr=1.4677992676220675,label=Adam)"
+              "&sweep=lr:1e-05:10.0:73",
+        seed="001_3defe583b75fe0a3.txt",
+        quote='亚当的一般设置为β1 = 0.9，β2 = 0.999，η = 0.01，ϵ = 1e — 6',
+        title={"en": "A fair race on Rosenbrock",
+               "zh-CN": "Rosenbrock 上的公平比赛",
+               "zh-TW": "Rosenbrock 上的公平比賽"},
+        caption={
+            "en": "GD, momentum, RMSprop and Adam, each at its own best learning rate from a sweep of 73 rates, "
+                    "judged by the final loss after 500 steps (each ring sits at its curve's lowest point). At "
+                    "the 10⁻² grid line, one rate for all (the notes' usual setting for Adam), GD and momentum "
+                    "blow up and RMSprop looks best. Tuned, Adam and momentum end over a thousand times lower "
+                    "than RMSprop.",
+            "zh-CN": "GD、动量、RMSprop 和 Adam 各用自己最好的学习率：扫描 73 个学习率，按 "
+                    "500 步后的最终损失挑选（圆圈在每条曲线的最低点）。"
+                    "在 10⁻² 那条网格线上，大家共用一个学习率（笔记里 "
+                    "Adam 的一般设置），GD 和动量发散，RMSprop 看起来最好。调优之后，Adam "
+                    "和动量的最终损失比 RMSprop 低一千倍以上。",
+            "zh-TW": "GD、動量、RMSprop 和 Adam 各用自己最好的學習率：掃描 73 個學習率，按 "
+                    "500 步後的最終損失挑選（圓圈在每條曲線的最低點）。在 10⁻² 那條格線上，大家共用一個學習率（筆記裡 "
+                    "Adam 的一般設定），GD 和動量發散，RMSprop 看起來最好。調校之後，Adam "
+                    "和動量的最終損失比 RMSprop 低一千倍以上。",
+        },
+        check=_check_fair_race, screen=_screen_fair_race,
     ),
 )
 
