@@ -46,9 +46,9 @@ def time_callback(repeat: int) -> None:
     query = six_query()
     for optimizer, surface in compiled.pairs_of([parse(query)[0]]):  # as the app's background compiler does
         compiled.prepare(optimizer, surface)
-    previous = on_query(query, None)[4]  # the page already shows this surface
+    previous = on_query(query, None, None)[4]  # the page already shows this surface
     variants = [query.replace("opt=gd(lr=0.001)", f"opt=gd(lr={0.001 + k * 1e-6!r})") for k in range(repeat + 1)]
-    on_query(variants[0], previous)  # warm-up: imports, the landscape cache
+    on_query(variants[0], None, previous)  # warm-up: imports, the landscape cache
 
     def timed(fresh: bool) -> list[float]:
         times = []
@@ -56,7 +56,7 @@ def time_callback(repeat: int) -> None:
             if fresh:
                 render.cache_clear()
             started = time.perf_counter()
-            dash_json(on_query(variant, previous))
+            dash_json(on_query(variant, None, previous))
             times.append(time.perf_counter() - started)
         return times
 
@@ -73,9 +73,9 @@ def time_callback(repeat: int) -> None:
 def report_bytes() -> None:
     for steps in (1000, 100_000):
         query = six_query(steps)
-        first = on_query(query, None)
+        first = on_query(query, None, None)
         rerun_query = query.replace("opt=gd(lr=0.001)", "opt=gd(lr=0.002)")
-        rerun = on_query(rerun_query, first[4])
+        rerun = on_query(rerun_query, None, first[4])
         for what, outputs in (("new surface (with landscape)", first), ("re-run, same surface", rerun)):
             body = dash_json(outputs)
             zipped = gzip.compress(body, compresslevel=6)

@@ -41,7 +41,7 @@ OURS = ("optimizers", "surfaces", "experiments")  # plain functions from these a
 # Below this estimate of NumPy seconds a group runs on NumPy while its kernel compiles in the background; above
 # it the group waits for the compiler. Compiling a kernel takes about a second, NumPy about 5 µs a step.
 NUMPY_SECONDS_PER_STEP = 5e-6
-NUMPY_RUNS_PER_STEP = 200  # an elementwise NumPy step of this many runs costs about twice one run's
+NUMPY_RUNS_PER_STEP = 32  # an elementwise NumPy step of this many runs costs about twice one run's (measured)
 WORTH_COMPILING = 0.5
 
 _lock = threading.RLock()  # guards the bookkeeping below
