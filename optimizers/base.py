@@ -62,6 +62,9 @@ class Optimizer:
     # edge(settings, λmin, λmax), with its formula as `edge_text`; and the settings of fastest convergence,
     # optimum(λmin, λmax) -> {name: value} (Goh, "Why Momentum Really Works", 2017). None where no closed form is known.
     edge: Callable[[dict[str, Any], float, float], float] | None = None
+    # The effective per-coordinate step size of one update, effective(state before, local variables after the
+    # update) (experiments/inspect.py): Adam's η/(1 − β₁ᵗ) / (√v̂ + ε). None where the rule has no such number.
+    effective: Callable[[dict[str, Any], dict[str, Any]], Any] | None = None
     edge_text: str = ""
     optimum: Callable[[float, float], dict[str, float]] | None = None
 

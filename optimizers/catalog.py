@@ -42,12 +42,17 @@ DECOUPLED = Param("decoupled_weight_decay", False, kind=BOOL,
 def sgd_update(g, theta, t, lr, state, momentum, dampening, nesterov, weight_decay):
     (momentum_buffer,) = state
     if nonzero(weight_decay):
-        g = g + weight_decay * theta  # g ← g + λθ
+        g = g + weight_decay * theta  # g ← ∇f + λθ
     if nonzero(momentum):
-        # b₁ = g₁;  b_t = μ b_{t−1} + (1 − τ) g_t
-        momentum_buffer = g if t == 0 else momentum * momentum_buffer + (1 - dampening) * g
-        g = g + momentum * momentum_buffer if nesterov else momentum_buffer
-    theta = theta - lr * g  # θ_t = θ_{t−1} − η g
+        if t == 0:
+            momentum_buffer = g  # b ← g   (the first step)
+        else:
+            momentum_buffer = momentum * momentum_buffer + (1 - dampening) * g  # b ← μb + (1 − τ)g
+        if nesterov:
+            g = g + momentum * momentum_buffer  # g ← g + μb
+        else:
+            g = momentum_buffer  # g ← b
+    theta = theta - lr * g  # θ ← θ − ηg
     return theta, (momentum_buffer,)
 
 
@@ -100,7 +105,8 @@ def _sgd_family(id, title, params, fixed, torch, equations=SGD_EQUATIONS, check=
                      equations=equations, reference=SGD_REFERENCE, torch=torch,
                      internals={"momentum_buffer": "momentum buffer b"},
                      fixed=fixed, switches=tuple(n for n in ("momentum", "weight_decay") if n not in fixed),
-                     check=check, edge=sgd_edge, edge_text=edge_text, optimum=optimum)
+                     check=check, edge=sgd_edge, edge_text=edge_text, optimum=optimum,
+                     effective=lambda state, after: after["lr"])
 
 
 SGD = _sgd_family("sgd", "SGD", (lr_param(1e-3), MOMENTUM, DAMPENING, NESTEROV, WEIGHT_DECAY), {},
@@ -133,14 +139,14 @@ def adagrad_update(g, theta, t, lr, state, lr_decay, weight_decay, eps, rms):
     (state_sum,) = state
     step = t + 1
     if nonzero(weight_decay):
-        g = g + weight_decay * theta
-    clr = lr / (1 + (step - 1) * lr_decay)
-    state_sum = state_sum + g * g  # Σ g²
+        g = g + weight_decay * theta  # g ← ∇f + λθ
+    clr = lr / (1 + (step - 1) * lr_decay)  # η_t = η / (1 + (t − 1)·lr_decay)
+    state_sum = state_sum + g * g  # Σ ← Σ + g²
     if rms:
-        std = np.sqrt(state_sum / step) + eps  # σ = √(mean g²), as in seed 002
+        std = np.sqrt(state_sum / step) + eps  # σ = √(Σ/t) + ε   (the root mean square of seed 002)
     else:
-        std = np.sqrt(state_sum) + eps
-    theta = theta - clr * (g / std)
+        std = np.sqrt(state_sum) + eps  # σ = √Σ + ε
+    theta = theta - clr * (g / std)  # θ ← θ − η_t · g/σ
     return theta, (state_sum,)
 
 
@@ -160,25 +166,25 @@ ADAGRAD = Optimizer(
     equations="g ← ∇f(θ) + λθ\nΣ ← Σ + g²\nθ ← θ − η_t · g / (√Σ + ε)\nwith rms: θ ← θ − η_t · g / (√(Σ/t) + ε)",
     reference="torch.optim.Adagrad; Duchi, Hazan & Singer 2011",
     torch="torch.optim.Adagrad", internals={"sum": "Σ g² (accumulated squared gradients)"},
-    switches=("weight_decay",),
+    switches=("weight_decay",), effective=lambda state, after: after["clr"] / after["std"],
 )
 
 
 def rmsprop_update(g, theta, t, lr, state, alpha, eps, weight_decay, momentum, centered):
     square_avg, grad_avg, momentum_buffer = state
     if nonzero(weight_decay):
-        g = g + weight_decay * theta
+        g = g + weight_decay * theta  # g ← ∇f + λθ
     square_avg = alpha * square_avg + (1 - alpha) * (g * g)  # v ← αv + (1 − α)g²
     if centered:
         grad_avg = alpha * grad_avg + (1 - alpha) * g  # ḡ ← αḡ + (1 − α)g
-        avg = np.sqrt(square_avg - grad_avg * grad_avg) + eps
+        avg = np.sqrt(square_avg - grad_avg * grad_avg) + eps  # σ = √(v − ḡ²) + ε
     else:
-        avg = np.sqrt(square_avg) + eps
+        avg = np.sqrt(square_avg) + eps  # σ = √v + ε
     if nonzero(momentum):
-        momentum_buffer = momentum * momentum_buffer + g / avg  # b ← μb + g/(√v + ε)
-        theta = theta - lr * momentum_buffer
+        momentum_buffer = momentum * momentum_buffer + g / avg  # b ← μb + g/σ
+        theta = theta - lr * momentum_buffer  # θ ← θ − ηb
     else:
-        theta = theta - lr * (g / avg)  # θ ← θ − η g/(√v + ε)
+        theta = theta - lr * (g / avg)  # θ ← θ − η g/σ
     return theta, (square_avg, grad_avg, momentum_buffer)
 
 
@@ -198,19 +204,19 @@ RMSPROP = Optimizer(
     torch="torch.optim.RMSprop",
     internals={"square_avg": "v (running mean of g²)", "grad_avg": "ḡ (running mean of g)",
                "momentum_buffer": "momentum buffer b"},
-    switches=("weight_decay", "momentum"),
+    switches=("weight_decay", "momentum"), effective=lambda state, after: after["lr"] / after["avg"],
 )
 
 
 def adadelta_update(g, theta, t, lr, state, rho, eps, weight_decay):
     square_avg, acc_delta = state
     if nonzero(weight_decay):
-        g = g + weight_decay * theta
+        g = g + weight_decay * theta  # g ← ∇f + λθ
     square_avg = rho * square_avg + (1 - rho) * (g * g)  # v ← ρv + (1 − ρ)g²
-    std = np.sqrt(square_avg + eps)
-    delta = np.sqrt(acc_delta + eps) / std * g  # Δ = √(u + ε)/√(v + ε) · g
+    std = np.sqrt(square_avg + eps)  # σ = √(v + ε)
+    delta = np.sqrt(acc_delta + eps) / std * g  # Δ = √(u + ε)/σ · g
     acc_delta = rho * acc_delta + (1 - rho) * (delta * delta)  # u ← ρu + (1 − ρ)Δ²
-    theta = theta - lr * delta
+    theta = theta - lr * delta  # θ ← θ − ηΔ
     return theta, (square_avg, acc_delta)
 
 
@@ -226,6 +232,7 @@ ADADELTA = Optimizer(
     reference="torch.optim.Adadelta; Zeiler 2012", torch="torch.optim.Adadelta",
     internals={"square_avg": "v (running mean of g²)", "acc_delta": "u (running mean of Δ²)"},
     switches=("weight_decay",),
+    effective=lambda state, after: after["lr"] * np.sqrt(state["acc_delta"] + after["eps"]) / after["std"],
 )
 
 
@@ -236,23 +243,23 @@ def adam_update(g, theta, t, lr, state, beta1, beta2, eps, weight_decay, amsgrad
     exp_avg, exp_avg_sq, max_exp_avg_sq = state
     step = t + 1
     if decoupled:
-        theta = theta * (1 - lr * weight_decay)  # AdamW: θ ← θ(1 − ηλ)
+        theta = theta * (1 - lr * weight_decay)  # θ ← θ(1 − ηλ)   (AdamW)
     elif nonzero(weight_decay):
-        g = g + weight_decay * theta  # g ← g + λθ
+        g = g + weight_decay * theta  # g ← ∇f + λθ
     exp_avg = beta1 * exp_avg + (1 - beta1) * g  # m ← β₁m + (1 − β₁)g
     exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * (g * g)  # v ← β₂v + (1 − β₂)g²
-    bias_correction1 = 1 - power(beta1, step)
-    bias_correction2 = 1 - power(beta2, step)
+    bias_correction1 = 1 - power(beta1, step)  # c₁ = 1 − β₁ᵗ
+    bias_correction2 = 1 - power(beta2, step)  # c₂ = 1 − β₂ᵗ
     if not bias_correction:  # not in torch: the raw estimates, to show what the correction is for (seed 001)
-        bias_correction1 = bias_correction2 = 1.0
+        bias_correction1 = bias_correction2 = 1.0  # c₁ = c₂ = 1   (no bias correction)
     if amsgrad:
-        max_exp_avg_sq = maximum(max_exp_avg_sq, exp_avg_sq)  # v̂ ← max(v̂, v)
+        max_exp_avg_sq = maximum(max_exp_avg_sq, exp_avg_sq)  # v_max ← max(v_max, v)
         second = max_exp_avg_sq
     else:
         second = exp_avg_sq
-    step_size = lr / bias_correction1
-    denom = np.sqrt(second) / np.sqrt(bias_correction2) + eps  # √(v / (1 − β₂ᵗ)) + ε
-    theta = theta - step_size * (exp_avg / denom)  # θ ← θ − η m/(1 − β₁ᵗ) / denom
+    step_size = lr / bias_correction1  # η_t = η/c₁
+    denom = np.sqrt(second) / np.sqrt(bias_correction2) + eps  # √v̂ + ε = √v/√c₂ + ε
+    theta = theta - step_size * (exp_avg / denom)  # θ ← θ − η/c₁ · m/(√v̂ + ε)
     return theta, (exp_avg, exp_avg_sq, max_exp_avg_sq)
 
 
@@ -277,6 +284,7 @@ ADAM = Optimizer(
     update=adam_update, state=ADAM_STATE, equations=ADAM_EQUATIONS,
     reference="torch.optim.Adam; Kingma & Ba 2015, Algorithm 1", torch="torch.optim.Adam",
     internals=ADAM_INTERNALS, fixed={"decoupled": False}, switches=("weight_decay",),
+    effective=lambda state, after: after["step_size"] / after["denom"],
 )
 ADAMW = Optimizer(
     id="adamw", title="AdamW",
@@ -286,26 +294,28 @@ ADAMW = Optimizer(
     equations="θ ← θ(1 − ηλ)\n" + ADAM_EQUATIONS.replace("g ← ∇f(θ) + λθ", "g ← ∇f(θ)"),
     reference="torch.optim.AdamW; Loshchilov & Hutter 2019", torch="torch.optim.AdamW",
     internals=ADAM_INTERNALS, fixed={"decoupled": True, "bias_correction": True}, switches=("weight_decay",),
+    effective=lambda state, after: after["step_size"] / after["denom"],
 )
 
 
 def nadam_update(g, theta, t, lr, state, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay):
     exp_avg, exp_avg_sq, mu_product = state
     step = t + 1
-    bias_correction2 = 1 - power(beta2, step)
+    bias_correction2 = 1 - power(beta2, step)  # c₂ = 1 − β₂ᵗ
     if nonzero(weight_decay):  # torch's two weight-decay styles
         if decoupled_weight_decay:
-            theta = theta * (1 - lr * weight_decay)
+            theta = theta * (1 - lr * weight_decay)  # θ ← θ(1 − ηλ)
         else:
-            g = g + weight_decay * theta
-    mu = beta1 * (1.0 - 0.5 * power(0.96, step * momentum_decay))  # the momentum schedule μ_t
-    mu_next = beta1 * (1.0 - 0.5 * power(0.96, (step + 1) * momentum_decay))
-    mu_product = mu_product * mu  # Π μ_i
-    exp_avg = beta1 * exp_avg + (1 - beta1) * g
-    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * (g * g)
-    denom = np.sqrt(exp_avg_sq / bias_correction2) + eps
-    mu_product_next = mu_product * mu_next
-    theta = theta - lr * (1.0 - mu) / (1.0 - mu_product) * (g / denom)
+            g = g + weight_decay * theta  # g ← ∇f + λθ
+    mu = beta1 * (1.0 - 0.5 * power(0.96, step * momentum_decay))  # μ_t = β₁(1 − ½·0.96^(tψ))
+    mu_next = beta1 * (1.0 - 0.5 * power(0.96, (step + 1) * momentum_decay))  # μ_{t+1} = β₁(1 − ½·0.96^((t+1)ψ))
+    mu_product = mu_product * mu  # Πμ ← Πμ · μ_t
+    exp_avg = beta1 * exp_avg + (1 - beta1) * g  # m ← β₁m + (1 − β₁)g
+    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * (g * g)  # v ← β₂v + (1 − β₂)g²
+    denom = np.sqrt(exp_avg_sq / bias_correction2) + eps  # √v̂ + ε = √(v/c₂) + ε
+    mu_product_next = mu_product * mu_next  # Πμ · μ_{t+1}
+    theta = theta - lr * (1.0 - mu) / (1.0 - mu_product) * (g / denom)  # θ ← θ − η(1 − μ_t)/(1 − Πμ) · g/(√v̂ + ε)
+    # θ ← θ − η μ_{t+1}/(1 − Πμ·μ_{t+1}) · m/(√v̂ + ε)
     theta = theta - lr * mu_next / (1.0 - mu_product_next) * (exp_avg / denom)
     return theta, (exp_avg, exp_avg_sq, mu_product)
 
@@ -319,7 +329,9 @@ NADAM = Optimizer(
     equations="μ_t = β₁(1 − ½·0.96^(tψ))\nm ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²\n"
               "θ ← θ − η(1 − μ_t)/(1 − Πμ) · g/(√v̂ + ε) − η μ_{t+1}/(1 − Πμ·μ_{t+1}) · m/(√v̂ + ε)",
     reference="torch.optim.NAdam; Dozat 2016", torch="torch.optim.NAdam",
-    internals={"exp_avg": "m (first moment)", "exp_avg_sq": "v (second moment)"}, switches=("weight_decay",),
+    internals={"exp_avg": "m (first moment)", "exp_avg_sq": "v (second moment)", "mu_product": "Πμ (product of μ_t)"},
+    switches=("weight_decay",),  # the effective step on g: η(1 − μ_t)/(1 − Πμ)/(√v̂ + ε)
+    effective=lambda state, after: after["lr"] * (1.0 - after["mu"]) / (1.0 - after["mu_product"]) / after["denom"],
 )
 
 
@@ -328,22 +340,23 @@ def radam_update(g, theta, t, lr, state, beta1, beta2, eps, weight_decay, decoup
     step = t + 1
     if nonzero(weight_decay):  # torch's two weight-decay styles
         if decoupled_weight_decay:
-            theta = theta * (1 - lr * weight_decay)
+            theta = theta * (1 - lr * weight_decay)  # θ ← θ(1 − ηλ)
         else:
-            g = g + weight_decay * theta
-    exp_avg = beta1 * exp_avg + (1 - beta1) * g
-    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * (g * g)
-    bias_correction1 = 1 - power(beta1, step)
-    bias_correction2 = 1 - power(beta2, step)
-    bias_corrected_exp_avg = exp_avg / bias_correction1
-    rho_inf = 2 / (1 - beta2) - 1  # length of the SMA approximating the EMA
-    rho_t = rho_inf - 2 * step * power(beta2, step) / bias_correction2
+            g = g + weight_decay * theta  # g ← ∇f + λθ
+    exp_avg = beta1 * exp_avg + (1 - beta1) * g  # m ← β₁m + (1 − β₁)g
+    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * (g * g)  # v ← β₂v + (1 − β₂)g²
+    bias_correction1 = 1 - power(beta1, step)  # c₁ = 1 − β₁ᵗ
+    bias_correction2 = 1 - power(beta2, step)  # c₂ = 1 − β₂ᵗ
+    bias_corrected_exp_avg = exp_avg / bias_correction1  # m̂ = m/c₁
+    rho_inf = 2 / (1 - beta2) - 1  # ρ∞ = 2/(1 − β₂) − 1, the length of the SMA approximating the EMA
+    rho_t = rho_inf - 2 * step * power(beta2, step) / bias_correction2  # ρ_t = ρ∞ − 2tβ₂ᵗ/c₂
     # Rectify the adaptive step once the variance of v is tractable (ρ_t > 5); before that, plain momentum.
+    # r_t = √((ρ_t − 4)(ρ_t − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρ_t))
     rect = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-    adaptive_lr = np.sqrt(bias_correction2) / (np.sqrt(exp_avg_sq) + eps)
-    rectified = theta - bias_corrected_exp_avg * lr * adaptive_lr * rect
-    unrectified = theta - bias_corrected_exp_avg * lr
-    theta = where(rho_t > 5.0, rectified, unrectified)
+    adaptive_lr = np.sqrt(bias_correction2) / (np.sqrt(exp_avg_sq) + eps)  # l = √c₂/(√v + ε)
+    rectified = theta - bias_corrected_exp_avg * lr * adaptive_lr * rect  # θ − η m̂ · l · r_t
+    unrectified = theta - bias_corrected_exp_avg * lr  # θ − η m̂
+    theta = where(rho_t > 5.0, rectified, unrectified)  # θ ← the rectified step if ρ_t > 5, else the plain one
     return theta, (exp_avg, exp_avg_sq)
 
 
@@ -356,6 +369,9 @@ RADAM = Optimizer(
               "else:     θ ← θ − η m̂",
     reference="torch.optim.RAdam; Liu et al. 2020", torch="torch.optim.RAdam",
     internals={"exp_avg": "m (first moment)", "exp_avg_sq": "v (second moment)"}, switches=("weight_decay",),
+    # the effective step on m: η·l·r_t/c₁ once rectified, else η/c₁
+    effective=lambda state, after: np.where(after["rho_t"] > 5.0, after["lr"] * after["adaptive_lr"] * after["rect"],
+                                            after["lr"]) / after["bias_correction1"],
 )
 
 
@@ -363,11 +379,11 @@ def adamax_update(g, theta, t, lr, state, beta1, beta2, eps, weight_decay):
     exp_avg, exp_inf = state
     step = t + 1
     if nonzero(weight_decay):
-        g = g + weight_decay * theta
+        g = g + weight_decay * theta  # g ← ∇f + λθ
     exp_avg = beta1 * exp_avg + (1 - beta1) * g  # m ← β₁m + (1 − β₁)g
     exp_inf = maximum(beta2 * exp_inf, np.abs(g) + eps)  # u ← max(β₂u, |g| + ε)
-    clr = lr / (1 - power(beta1, step))
-    theta = theta - clr * (exp_avg / exp_inf)
+    clr = lr / (1 - power(beta1, step))  # η_t = η/(1 − β₁ᵗ)
+    theta = theta - clr * (exp_avg / exp_inf)  # θ ← θ − η_t · m/u
     return theta, (exp_avg, exp_inf)
 
 
@@ -378,6 +394,7 @@ ADAMAX = Optimizer(
     equations="m ← β₁m + (1 − β₁)g\nu ← max(β₂u, |g| + ε)\nθ ← θ − η/(1 − β₁ᵗ) · m/u",
     reference="torch.optim.Adamax; Kingma & Ba 2015, section 7.1", torch="torch.optim.Adamax",
     internals={"exp_avg": "m (first moment)", "exp_inf": "u (infinity norm)"}, switches=("weight_decay",),
+    effective=lambda state, after: after["clr"] / after["exp_inf"],
 )
 
 
@@ -394,11 +411,13 @@ def lamb_update(g, theta, t, lr, state, curvature, memory, beta1, beta2, eps, we
     (gx, gy), (x, y) = g, theta
     exp_avg_x, exp_avg_y, exp_avg_sq_x, exp_avg_sq_y = state
     step = t + 1
+    # r_x = m̂_x/(√v̂_x + ε) + λx, with m and v updated as Adam's
     rx, exp_avg_x, exp_avg_sq_x = _lamb_ratio(gx, x, exp_avg_x, exp_avg_sq_x, step, beta1, beta2, eps, weight_decay)
+    # r_y = m̂_y/(√v̂_y + ε) + λy
     ry, exp_avg_y, exp_avg_sq_y = _lamb_ratio(gy, y, exp_avg_y, exp_avg_sq_y, step, beta1, beta2, eps, weight_decay)
-    weight_norm, update_norm = np.sqrt(x * x + y * y), np.sqrt(rx * rx + ry * ry)
+    weight_norm, update_norm = np.sqrt(x * x + y * y), np.sqrt(rx * rx + ry * ry)  # ‖θ‖, ‖r‖ =
     # Trust ratio ‖θ‖/‖r + λθ‖, with φ the identity; 1 where either norm is zero (so θ = 0 can still move).
-    trust_ratio = where((weight_norm > 0) & (update_norm > 0), weight_norm / update_norm, 1.0)
+    trust_ratio = where((weight_norm > 0) & (update_norm > 0), weight_norm / update_norm, 1.0)  # ‖θ‖/‖r‖ =
     theta = (x - lr * trust_ratio * rx, y - lr * trust_ratio * ry)  # θ ← θ − η · ‖θ‖/‖r‖ · r
     return theta, (exp_avg_x, exp_avg_y, exp_avg_sq_x, exp_avg_sq_y)
 
@@ -421,11 +440,11 @@ LAMB = Optimizer(
 def newton_update(g, theta, t, lr, state, curvature, memory, damping):
     (gx, gy), (x, y) = g, theta
     hxx, hxy, hyy = curvature
-    hxx, hyy = hxx + damping, hyy + damping
-    det = hxx * hyy - hxy * hxy
+    hxx, hyy = hxx + damping, hyy + damping  # diag(H + λI) =
+    det = hxx * hyy - hxy * hxy  # det(H + λI) =
     # d = (H + λI)⁻¹g by Cramer's rule; a singular Hessian gives a non-finite step, reported as divergence.
-    direction_x = (hyy * gx - hxy * gy) / det
-    direction_y = (hxx * gy - hxy * gx) / det
+    direction_x = (hyy * gx - hxy * gy) / det  # d_x = ((H + λI)⁻¹∇f)_x
+    direction_y = (hxx * gy - hxy * gx) / det  # d_y = ((H + λI)⁻¹∇f)_y
     theta = (x - lr * direction_x, y - lr * direction_y)  # θ ← θ − η d
     return theta, (direction_x, direction_y)
 
@@ -467,25 +486,25 @@ def lbfgs_update(g, theta, t, lr, state, curvature, memory, history_size, tolera
     n_iter = n_iter + 1
     rows = int(history_size)
     if n_iter == 1:
-        d_x, d_y, H_diag, count = -gx, -gy, 1.0, 0.0
+        d_x, d_y, H_diag, count = -gx, -gy, 1.0, 0.0  # d = −g, H₀ = 1, no pairs yet:
         # The first step is scaled by min(1, 1/‖g‖₁); later ones use η.
-        step_t = minimum(1.0, 1.0 / (np.abs(gx) + np.abs(gy))) * lr
+        step_t = minimum(1.0, 1.0 / (np.abs(gx) + np.abs(gy))) * lr  # t = η · min(1, 1/‖g‖₁)
     else:
         # Update the memory with y = g − g_prev, s = d·t when the curvature condition y·s > 1e-10 holds.
-        y_x, y_y = gx - prev_x, gy - prev_y
-        s_x, s_y = d_x * step_t, d_y * step_t
-        ys = _dot(y_x, y_y, s_x, s_y)
+        y_x, y_y = gx - prev_x, gy - prev_y  # y = g − g_prev
+        s_x, s_y = d_x * step_t, d_y * step_t  # s = t·d_prev
+        ys = _dot(y_x, y_y, s_x, s_y)  # y·s =
         if ys > 1e-10:
             newest = (newest + 1) % rows
             at = int(newest)
             memory[at, Y_X], memory[at, Y_Y], memory[at, S_X], memory[at, S_Y] = y_x, y_y, s_x, s_y
             memory[at, RO] = 1.0 / ys
-            count = minimum(count + 1, rows)
-            H_diag = ys / _dot(y_x, y_y, y_x, y_y)
+            count = minimum(count + 1, rows)  # pairs stored =
+            H_diag = ys / _dot(y_x, y_y, y_x, y_y)  # H₀ = (y·s)/(y·y)
         # Two-loop recursion: d = −H·g with H the L-BFGS inverse-Hessian approximation, newest pair first.
-        q_x, q_y = -gx, -gy
+        q_x, q_y = -gx, -gy  # q = −g
         used = int(count)
-        for k in range(used):
+        for k in range(used):  # d = −H·g by the two-loop recursion over the stored pairs, newest first
             at = int((newest - k) % rows)
             alpha = _dot(memory[at, S_X], memory[at, S_Y], q_x, q_y) * memory[at, RO]
             memory[at, RO + 1] = alpha
@@ -496,9 +515,9 @@ def lbfgs_update(g, theta, t, lr, state, curvature, memory, history_size, tolera
             be_i = _dot(memory[at, Y_X], memory[at, Y_Y], d_x, d_y) * memory[at, RO]
             d_x = d_x + (memory[at, RO + 1] - be_i) * memory[at, S_X]
             d_y = d_y + (memory[at, RO + 1] - be_i) * memory[at, S_Y]
-        step_t = lr
+        step_t = lr  # t = η
     if _dot(gx, gy, d_x, d_y) <= -tolerance_change:  # torch steps only along a descent direction
-        theta = (x + step_t * d_x, y + step_t * d_y)
+        theta = (x + step_t * d_x, y + step_t * d_y)  # θ ← θ + t·d
     return theta, (n_iter, d_x, d_y, step_t, H_diag, count, newest, gx, gy)
 
 
