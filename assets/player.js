@@ -104,11 +104,15 @@
     if (carried) {
       // The same experiment in another language or mode: go on where it was, playing or paused.
       player.openedAt = view && view.query;
+      player.selected = carried.selected || 0;
+      player.arrows = carried.arrows || player.arrows;
+      if (carried.stepShown) showPanel("step");
       seek(carried.step);
       if (carried.playing) play(); else pause();
     } else if (opened && view.step !== null && view.step !== undefined) {
       player.openedAt = view.query;
       pause();
+      if (!player.stepShownOnce) { player.stepShownOnce = true; showPanel("step"); }
       seek(view.step);
     } else {
       if (opened) player.openedAt = view.query;
@@ -283,10 +287,398 @@
         if (line && isFinite(px)) line.setAttribute("d", "M" + px.toFixed(1) + ",0V" + axes.y._length.toFixed(1));
       }
     });
+    drawVectors(contour);
+    renderInspector();
     player.frames += 1;
     return true;
   }
   lab.draw = draw;
+
+  /* -- Why a step went where it did: the step inspector, the arrows and the curvature cross ------------------
+   * The server explains a window of the selected run's drawn steps at once (ui/inspector.py); ← and → move
+   * through it here, and the next window is asked for before the step reaches its edge. The arrows and the cross
+   * follow playback from the vectors the server sends once per result. */
+  player.selected = 0;
+  player.arrows = "run";
+  player.stepShown = false;
+  player.inspection = null;
+  player.inspectPending = null;  // the ask on its way: {query, run}
+  player.vectors = null;
+  player.vectorsPending = null;
+  var PREFETCH = 20;  // drawn steps from a window's edge at which the next window is asked for
+  var SVG = "http://www.w3.org/2000/svg";
+  var ARROW_COLOURS = { gradient: "#1b1b1b", direction: "#7b2cbf", step: "#e8590c" };
+
+  function wordsOf(box) {
+    if (!box._words) { try { box._words = JSON.parse(box.dataset.words || "{}"); } catch (e) { box._words = {}; } }
+    return box._words;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  /* The runs as the contour names and colours them, with the glyph their cards show. */
+  function runLooks() {
+    var contour = graph("contour"), looks = [];
+    var glyphs = document.querySelectorAll(".run-card .glyph");
+    if (!contour) return looks;
+    contour.data.forEach(function (trace) {
+      var meta = trace.meta || {};
+      if (meta.role !== "path") return;
+      looks[meta.run] = { name: trace.name || "", color: (trace.line && trace.line.color) || "#333",
+                          glyph: glyphs[meta.run] ? glyphs[meta.run].textContent : "●" };
+    });
+    return looks;
+  }
+
+  function select(index) {
+    if (typeof index !== "number" || !player.runs[index]) return;
+    player.selected = index;
+    document.querySelectorAll(".run-card").forEach(function (card, i) { card.classList.toggle("selected", i === index); });
+    renderInspector();
+    draw();
+  }
+  lab.select = select;
+
+  function askInspection(k) {
+    var pending = player.inspectPending;
+    if (pending && pending.query === player.query && pending.run === player.selected) return;
+    player.inspectPending = { query: player.query, run: player.selected };
+    window.dash_clientside.set_props("inspect-ask", { data: { query: player.query, run: player.selected, step: k,
+                                                              at: Date.now() } });
+  }
+  lab.inspected = function (data) {
+    if (data && typeof data === "object") {
+      player.inspection = data;
+      var pending = player.inspectPending;
+      if (pending && pending.query === data.query && pending.run === data.run) player.inspectPending = null;
+      renderInspector();
+    }
+    return noUpdate();
+  };
+
+  function renderRunPicker(box, looks) {
+    var picker = box.querySelector(".inspect-runs");
+    var key = player.query + "|" + looks.length + "|" + player.selected;
+    if (picker._key === key) return;
+    picker._key = key;
+    picker.textContent = "";
+    looks.forEach(function (look, index) {
+      var button = element("button", "inspect-pick");
+      button.setAttribute("role", "radio");
+      button.setAttribute("aria-checked", String(index === player.selected));
+      button.dataset.run = String(index);
+      var glyph = element("span", "glyph", look.glyph);
+      glyph.style.color = look.color;
+      button.appendChild(glyph);
+      button.appendChild(document.createTextNode(" " + look.name));
+      picker.appendChild(button);
+    });
+    box.querySelectorAll(".arrows-mode").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.dataset.arrows === player.arrows));
+    });
+  }
+
+  function message(body, text) {
+    body.textContent = "";
+    body.appendChild(element("p", "inspect-note", text));
+    body.dataset.step = "";
+  }
+
+  function valueRow(table, label, value, key) {
+    if (value === undefined || value === null) return;
+    var row = element("tr");
+    row.appendChild(element("th", "", label));
+    var cell = element("td", "number", value);
+    cell.dataset.key = key;
+    row.appendChild(cell);
+    table.appendChild(row);
+  }
+
+  function renderInspector() {
+    var box = document.getElementById("inspector");
+    if (!box || !player.stepShown) return;
+    var w = wordsOf(box), looks = runLooks();
+    if (!player.runs[player.selected]) player.selected = 0;
+    renderRunPicker(box, looks);
+    var body = box.querySelector(".inspect-body");
+    var run = player.runs[player.selected];
+    if (!run || !run.steps) { body.textContent = ""; return; }
+    var at = position(run.steps, player.step), k = run.steps[at];
+    if (player.playing) { message(body, w.playing.replace("{k}", k)); return; }
+    var data = player.inspection;
+    var usable = data && data.query === player.query && data.run === player.selected;
+    var index = usable ? data.steps.indexOf(k) : -1;
+    if (index < 0) {
+      if (usable && player.inspectPending === null) player.inspectPending = null;
+      askInspection(k);
+      message(body, w.loading.replace("{k}", k));
+      return;
+    }
+    var steps = data.steps;
+    if ((index < PREFETCH && steps[0] > 0) || (index >= steps.length - PREFETCH && steps[steps.length - 1] < data.total)) {
+      askInspection(k);  // the next window, while this one is still being read
+    }
+    if (body.dataset.step === String(k) && body.dataset.query === data.query && body.dataset.run === String(data.run)) return;
+    var row = data.rows[index], look = looks[data.run] || { glyph: "●", color: "#333", name: "" };
+    body.textContent = "";
+    body.dataset.step = String(k);
+    body.dataset.query = data.query;
+    body.dataset.run = String(data.run);
+    var title = element("h3", "inspect-title");
+    var glyph = element("span", "glyph", look.glyph);
+    glyph.style.color = look.color;
+    title.appendChild(glyph);
+    title.appendChild(document.createTextNode(" " + look.name + " · " + w.step.replace("{k}", k.toLocaleString("en"))));
+    body.appendChild(title);
+    if (k !== player.step && data.decimated) {
+      body.appendChild(element("p", "inspect-note", w.decimated.replace("{drawn}", data.drawn.toLocaleString("en"))
+        .replace("{total}", data.total.toLocaleString("en")).replace("{k}", k.toLocaleString("en"))));
+    }
+    var values = element("table", "inspect-values");
+    valueRow(values, w.theta, row.theta, "theta");
+    valueRow(values, w.f, row.f, "f");
+    valueRow(values, w.grad, row.grad, "grad");
+    valueRow(values, w.used, row.used, "used");
+    valueRow(values, w.lr, row.lr, "lr");
+    body.appendChild(values);
+    if (row.why) {
+      body.appendChild(element("p", "inspect-note", row.why === "last" ? w.last.replace("{k}", k) :
+        w.replay.replace("{limit}", data.limit)));
+      return;
+    }
+    body.appendChild(element("h4", "", w.equations));
+    var list = element("ol", "inspect-equations");
+    row.eq.forEach(function (line) {
+      var item = element("li");
+      item.dataset.line = String(line[0]);
+      item.appendChild(element("span", "eq", data.lines[line[0]][0]));
+      if (line[1]) item.appendChild(element("span", "filled", "= " + line[1]));
+      if (line[2]) item.appendChild(element("span", "result", "= " + line[2]));
+      list.appendChild(item);
+    });
+    body.appendChild(list);
+    if (row.state.length) {
+      var state = element("table", "inspect-state");
+      var head = element("tr");
+      [w.state, w.before, w.after].forEach(function (text) { head.appendChild(element("th", "", text)); });
+      state.appendChild(head);
+      row.state.forEach(function (entry) {
+        var line = element("tr");
+        var name = element("th", "", entry[0] + " ");
+        name.appendChild(element("small", "", data.internals[entry[0]] || ""));
+        line.appendChild(name);
+        [1, 2].forEach(function (i) {
+          var cell = element("td", "number", entry[i]);
+          cell.dataset.key = entry[0] + (i === 1 ? ":before" : ":after");
+          line.appendChild(cell);
+        });
+        state.appendChild(line);
+      });
+      body.appendChild(state);
+    }
+    var outcome = element("table", "inspect-values");
+    valueRow(outcome, w.effective, row.eff, "eff");
+    valueRow(outcome, w.delta, row.delta, "delta");
+    valueRow(outcome, w.next, row.next, "next");
+    body.appendChild(outcome);
+    var curv = row.curv, lines = element("table", "inspect-values inspect-curvature");
+    var caption = element("caption", "", w.curvature);
+    lines.appendChild(caption);
+    valueRow(lines, "λ₁", curv.l[0], "lambda1");
+    valueRow(lines, "λ₂", curv.l[1], "lambda2");
+    if (curv.v) valueRow(lines, w.directions, curv.v[0] + "  " + curv.v[1], "vectors");
+    if (curv.kappa) valueRow(lines, w.kappa, curv.kappa, "kappa");
+    body.appendChild(lines);
+    if (curv.saddle) body.appendChild(element("p", "inspect-note saddle", w.saddle));
+    else if (curv.flat) body.appendChild(element("p", "inspect-note", w.flat));
+  }
+  lab.renderInspector = renderInspector;
+
+  /* -- arrows ----------------------------------------------------------------------------------------------- */
+  function wantedRuns() {
+    if (player.arrows === "all") return player.runs.map(function (_, i) { return i; });
+    return player.runs[player.selected] ? [player.selected] : [];
+  }
+  function askVectors(runs) {
+    var key = player.query + "|" + runs.join(",");
+    if (player.vectorsPending === key) return;
+    player.vectorsPending = key;
+    window.dash_clientside.set_props("vectors-ask", { data: { query: player.query, runs: runs, at: Date.now() } });
+  }
+  lab.vectorsIn = function (data) {
+    if (data && typeof data === "object" && data.runs) {
+      var runs = {};
+      Object.keys(data.runs).forEach(function (key) {
+        var entry = data.runs[key];
+        runs[key] = { g: decode(entry.g), d: decode(entry.d), h: decode(entry.h), m: entry.m ? decode(entry.m) : null,
+                      units: entry.units, name: entry.name, symbol: entry.symbol };
+      });
+      player.vectors = { query: data.query, asked: data.asked, runs: runs, scales: null };
+      player.vectorsPending = null;
+      draw();
+    }
+    return noUpdate();
+  };
+
+  function vectorLayer(gd) {
+    var svg = gd.querySelector(".main-svg");
+    if (!svg) return null;
+    var layer = svg.querySelector("g.descent-vectors");
+    if (!layer) {
+      var defs = document.createElementNS(SVG, "defs");
+      defs.setAttribute("class", "descent-vector-defs");
+      defs.innerHTML = '<clipPath id="descent-vector-clip"><rect></rect></clipPath>' +
+        Object.keys(ARROW_COLOURS).map(function (kind) {
+          return '<marker id="descent-head-' + kind + '" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="4.5" ' +
+            'markerHeight="4.5" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="' + ARROW_COLOURS[kind] +
+            '"></path></marker>';
+        }).join("");
+      svg.appendChild(defs);
+      layer = document.createElementNS(SVG, "g");
+      layer.setAttribute("class", "descent-vectors");
+      layer.setAttribute("clip-path", "url(#descent-vector-clip)");
+      svg.appendChild(layer);
+    }
+    // The axes' own box: with equal scales plotly shrinks one axis's domain inside the plotting area.
+    var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    var rect = svg.querySelector("#descent-vector-clip rect");
+    rect.setAttribute("width", xa._length);
+    rect.setAttribute("height", ya._length);
+    layer.setAttribute("transform", "translate(" + xa._offset + "," + ya._offset + ")");
+    return layer;
+  }
+
+  function svgNode(tag, attributes, parent) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attributes).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    parent.appendChild(node);
+    return node;
+  }
+
+  /* One scale per unit for every arrow of a result and view: the power of ten that draws the median arrow at about
+   * an eighth of the plot. Gradients (−∇f, b, m) share one; steps (Δθ, Newton's and L-BFGS's d) the other. */
+  function scales(gd) {
+    var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    var key = [xa.range.join(), ya.range.join(), xa._length, ya._length].join("|");
+    var v = player.vectors;
+    if (v.scales && v.scales.key === key) return v.scales;
+    var lengths = { gradient: [], step: [] };
+    function add(kind, array) {
+      for (var i = 0; i + 1 < array.length; i += 2) {
+        var px = Math.hypot(array[i] * xa._m, array[i + 1] * ya._m);
+        if (px > 0 && isFinite(px)) lengths[kind].push(px);
+      }
+    }
+    Object.keys(v.runs).forEach(function (r) {
+      var entry = v.runs[r];
+      add("gradient", entry.g);
+      add("step", entry.d);
+      if (entry.m) add(entry.units === "step" ? "step" : "gradient", entry.m);
+    });
+    var target = 0.12 * Math.min(xa._length, ya._length), out = { key: key };
+    Object.keys(lengths).forEach(function (kind) {
+      var sorted = lengths[kind].sort(function (a, b) { return a - b; });
+      var median = sorted.length ? sorted[sorted.length >> 1] : 0;
+      out[kind] = median > 0 ? Math.pow(10, Math.round(Math.log10(target / median))) : 1;
+    });
+    v.scales = out;
+    return out;
+  }
+
+  function scaleText(scale) {
+    return scale >= 1e-3 && scale <= 1e4 ? String(Number(scale.toPrecision(3))) : scale.toExponential(0).replace("e+", "e");
+  }
+
+  function drawVectors(gd) {
+    var layer = vectorLayer(gd);
+    if (!layer) return;
+    while (layer.firstChild) layer.removeChild(layer.firstChild);
+    if (!player.stepShown || player.arrows === "off") return;
+    var runs = wantedRuns(), v = player.vectors;
+    var covered = v && v.query === player.query && runs.every(function (r) { return v.runs[String(r)]; });
+    if (!covered) { if (runs.length) askVectors(runs); return; }
+    var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    var s = scales(gd), side = Math.min(xa._length, ya._length), cap = 0.3 * side;
+    var used = {}, symbols = [];
+    function arrow(kind, x, y, vx, vy, scale, run) {
+      var x0 = xa.c2p(x), y0 = ya.c2p(y), x1 = xa.c2p(x + scale * vx), y1 = ya.c2p(y + scale * vy);
+      if (!isFinite(x0 + y0 + x1 + y1)) return;
+      var length = Math.hypot(x1 - x0, y1 - y0);
+      if (length < 0.5) return;
+      var capped = length > cap;
+      if (capped) { x1 = x0 + (x1 - x0) * cap / length; y1 = y0 + (y1 - y0) * cap / length; }
+      used[kind] = true;
+      var common = { x1: x0.toFixed(2), y1: y0.toFixed(2), x2: x1.toFixed(2), y2: y1.toFixed(2) };
+      svgNode("line", Object.assign({ stroke: "#fff", "stroke-width": 5, "stroke-linecap": "round", opacity: 0.8 },
+                                    common), layer);
+      svgNode("line", Object.assign({ class: "arrow arrow-" + kind, stroke: ARROW_COLOURS[kind], "stroke-width": 2.2,
+                                      "marker-end": "url(#descent-head-" + kind + ")", "data-run": run,
+                                      "data-scale": scale, "data-capped": capped ? "1" : "0",
+                                      "stroke-dasharray": capped ? "6 4" : "none" }, common), layer);
+    }
+    runs.forEach(function (r) {
+      var run = player.runs[r], entry = v.runs[String(r)];
+      if (!run || !entry) return;
+      var at = position(run.steps, player.step);
+      if (at < 0) return;
+      var x = run.x[at], y = run.y[at], i = 2 * at;
+      cross(layer, xa, ya, x, y, entry.h[3 * at], entry.h[3 * at + 1], entry.h[3 * at + 2], side, r);
+      arrow("gradient", x, y, -entry.g[i], -entry.g[i + 1], s.gradient, r);
+      if (entry.m && symbols.indexOf(entry.symbol) < 0) symbols.push(entry.symbol);
+      if (entry.m) arrow("direction", x, y, entry.m[i], entry.m[i + 1], entry.units === "step" ? s.step : s.gradient, r);
+      arrow("step", x, y, entry.d[i], entry.d[i + 1], s.step, r);
+    });
+    legend(layer, s, used, symbols, ya._length);
+  }
+
+  /* The Hessian's eigendirections at θ as a small cross: arms in proportion to |λ|, red where f curves down. */
+  function cross(layer, xa, ya, x, y, hxx, hxy, hyy, diag, run) {
+    var mean = (hxx + hyy) / 2, radius = Math.hypot((hxx - hyy) / 2, hxy);
+    var lambdas = [mean - radius, mean + radius], biggest = Math.max(Math.abs(lambdas[0]), Math.abs(lambdas[1]));
+    if (!(biggest > 0) || !isFinite(biggest)) return;
+    var angle = 0.5 * Math.atan2(2 * hxy, hxx - hyy);  // the direction of λ₂ (the larger)
+    var cx = xa.c2p(x), cy = ya.c2p(y);
+    [[angle + Math.PI / 2, lambdas[0]], [angle, lambdas[1]]].forEach(function (arm, index) {
+      var half = 0.06 * diag * Math.max(Math.abs(arm[1]) / biggest, 0.15);
+      var dx = Math.cos(arm[0]) * half, dy = -Math.sin(arm[0]) * half;  // screen y points down
+      svgNode("line", { class: "curvature curvature-" + (index + 1), "data-run": run, "data-lambda": arm[1],
+                        x1: (cx - dx).toFixed(2), y1: (cy - dy).toFixed(2), x2: (cx + dx).toFixed(2),
+                        y2: (cy + dy).toFixed(2), stroke: arm[1] < 0 ? "#c92a2a" : "#1864ab", "stroke-width": 2.5,
+                        "stroke-dasharray": arm[1] < 0 ? "3 3" : "none", opacity: 0.9 }, layer);
+    });
+  }
+
+  function legend(layer, s, used, symbols, height) {
+    var box = document.getElementById("inspector");
+    var w = box ? wordsOf(box) : {};
+    var font = Math.round(parseFloat(window.getComputedStyle(document.documentElement).fontSize)) || 12;
+    var items = [];
+    if (used.gradient) items.push(["gradient", (w["arrow-gradient"] || "−∇f") + " " + (w["arrow-scale"] || "×{scale}").replace("{scale}", scaleText(s.gradient))]);
+    if (used.direction) items.push(["direction", (w["arrow-direction"] || "direction") + " " + symbols.join(", ")]);
+    if (used.step) items.push(["step", (w["arrow-step"] || "Δθ") + " " + (w["arrow-scale"] || "×{scale}").replace("{scale}", scaleText(s.step))]);
+    if (!items.length) return;
+    // In the lower left corner, where few runs start.
+    var top = height - 6 - (items.length + 0.3) * font * 1.35;
+    var group = svgNode("g", { class: "arrow-legend", transform: "translate(6," + top.toFixed(1) + ")" }, layer);
+    var background = svgNode("rect", { fill: "rgba(255,255,255,0.88)", stroke: "#999", rx: 3 }, group);
+    var widest = 0;
+    items.forEach(function (item, index) {
+      var y = (index + 0.8) * font * 1.35;
+      svgNode("line", { x1: 6, y1: y - font * 0.35, x2: 6 + font * 1.8, y2: y - font * 0.35, stroke: ARROW_COLOURS[item[0]],
+                        "stroke-width": 2.2, "marker-end": "url(#descent-head-" + item[0] + ")" }, group);
+      var label = svgNode("text", { x: 12 + font * 2, y: y, "font-size": font * 0.85, fill: "#222",
+                                    class: "legend-" + item[0] }, group);
+      label.textContent = item[1];
+      widest = Math.max(widest, label.getComputedTextLength ? label.getComputedTextLength() : 80);
+    });
+    background.setAttribute("width", (18 + font * 2 + widest).toFixed(0));
+    background.setAttribute("height", ((items.length + 0.3) * font * 1.35).toFixed(0));
+  }
 
   /* Plot text follows the page's root font size, which grows with the window (a projector gets larger type). */
   function fitFonts(gd) {
@@ -377,6 +769,19 @@
     if (gd.closest("#contour")) {
       attachClick(gd);
       gd.on("plotly_relayout", function () { recordZoom(gd); });
+      // With the inspector open, a click on a run's path or legend entry selects the run (and sets no start).
+      gd.on("plotly_click", function (event) {
+        var point = event && event.points && event.points[0], meta = point && point.data && point.data.meta;
+        if (!player.stepShown || !meta || meta.role !== "path") return;
+        player.pathPicked = performance.now();
+        select(meta.run);
+      });
+      gd.on("plotly_legendclick", function (event) {
+        var meta = event && event.data && event.data[event.curveNumber] && event.data[event.curveNumber].meta;
+        if (!player.stepShown || !meta || meta.role !== "path") return true;
+        select(meta.run);
+        return false;
+      });
     }
   }
 
@@ -437,6 +842,7 @@
     player.playing = false;
     setPlayButton();
     writeAddress();
+    renderInspector();
   }
   lab.play = play;
   lab.pause = pause;
@@ -495,8 +901,24 @@
   document.addEventListener("click", function (event) {
     var heading = event.target.closest && event.target.closest("#lesson-caption h2");
     if (heading && !event.target.closest("a")) { foldCaption(); return; }
+    var card = event.target.closest && event.target.closest(".run-card");
+    if (card && !event.target.closest("input, button, select, label, summary, .dash-dropdown, .rc-slider")) {
+      select(Array.prototype.indexOf.call(document.querySelectorAll(".run-card"), card));
+    }
     var button = event.target.closest && event.target.closest("button");
     if (!button) return;
+    if (button.dataset.run !== undefined && button.classList.contains("inspect-pick")) {
+      select(Number(button.dataset.run));
+      return;
+    }
+    if (button.dataset.arrows) {
+      player.arrows = button.dataset.arrows;
+      document.querySelectorAll(".arrows-mode").forEach(function (b) {
+        b.setAttribute("aria-pressed", String(b === button));
+      });
+      draw();
+      return;
+    }
     if (button.classList.contains("run-open")) {
       var cards = Array.prototype.slice.call(document.querySelectorAll(".run-card"));
       var index = cards.indexOf(button.closest(".run-card"));
@@ -519,6 +941,8 @@
     var box = document.getElementById("curves-box");
     if (!box) return;
     box.classList.toggle("show-sweep", name === "sweep");
+    box.classList.toggle("show-step", name === "step");
+    player.stepShown = name === "step";
     var app = document.getElementById("app");
     if (app) app.classList.toggle("sweep-first", name === "sweep");
     box.querySelectorAll(".tab").forEach(function (tab) {
@@ -597,7 +1021,8 @@
   function carryPlayback() {
     try {
       window.sessionStorage.setItem(CARRIED, JSON.stringify({ query: player.query, step: player.step,
-                                                               playing: player.playing }));
+                                                               playing: player.playing, stepShown: player.stepShown,
+                                                               selected: player.selected, arrows: player.arrows }));
     } catch (error) { /* storage may be off: the page then opens as a link would */ }
   }
   function carriedPlayback(query) {
@@ -735,7 +1160,7 @@
 
   function setStartAt(gd, clientX, clientY) {
     var layout = gd._fullLayout;
-    if (!layout) return;
+    if (!layout || performance.now() - (player.pathPicked || -1e9) < 1000) return;
     var xa = layout.xaxis, ya = layout.yaxis, box = gd.getBoundingClientRect();
     var x = xa.p2d(clientX - box.left - xa._offset);
     var y = ya.p2d(clientY - box.top - ya._offset);

@@ -150,6 +150,12 @@ def _render(node, parent: int = 0) -> tuple[str, tuple[str, ...]]:
             return f"({text})" if own < outer else text
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "f")
+            if name == "_dot" and len(node.args) == 4:  # a·b of two pairs, written out
+                a, b, c, d = (walk(arg, 2) for arg in node.args)
+                text = f"{a} × {c} + {b} × {d}"
+                return f"({text})" if outer > 1 else text
+            if name.startswith("_"):
+                raise _Opaque  # a helper's arguments say nothing: the line shows its equation and result
             arguments = [walk(a, 0) for a in node.args]
             if name == "sqrt":
                 return f"√({arguments[0]})"
@@ -169,7 +175,14 @@ def _render(node, parent: int = 0) -> tuple[str, tuple[str, ...]]:
             return f"{walk(node.value, 5)}[…]"
         return "…"
 
-    return walk(node, parent), tuple(names)
+    try:
+        return walk(node, parent), tuple(names)
+    except _Opaque:
+        return "", ()
+
+
+class _Opaque(Exception):
+    pass
 
 
 def _number(value) -> str:
@@ -183,12 +196,15 @@ def _number(value) -> str:
 # -- running one step under a tracer ------------------------------------------------------------------------------
 
 class _Recorder:
-    """Locals before and after each executed line of one call of `code` (not of the functions it calls)."""
+    """Locals before and after each executed equation line of one call of `code` (not of the functions it calls).
+    Only those lines and the line after each are copied: a loop's body (L-BFGS's recursion) runs unrecorded."""
 
-    def __init__(self, code) -> None:
+    def __init__(self, code, lines) -> None:
         self.code = code
+        self.lines = lines
         self.snapshots: list[tuple[int, dict]] = []  # (line about to run, locals before it)
         self.final: dict = {}
+        self._after = False  # the line before this one was an equation: these locals are its results
 
     def __call__(self, frame, event, arg):
         if event == "call":
@@ -200,14 +216,17 @@ class _Recorder:
 
     def _local(self, frame, event, arg):
         if event == "line":
-            self.snapshots.append((frame.f_lineno, dict(frame.f_locals)))
+            line = frame.f_lineno
+            if line in self.lines or self._after:
+                self.snapshots.append((line, dict(frame.f_locals)))
+            self._after = line in self.lines
         elif event == "return":
             self.final = dict(frame.f_locals)
         return self._local
 
 
 def _traced(optimizer: Optimizer, arguments: tuple):
-    recorder = _Recorder(optimizer.update.__code__)
+    recorder = _Recorder(optimizer.update.__code__, equations_of(optimizer.update))
     previous = sys.gettrace()
     sys.settrace(recorder)
     try:
@@ -355,6 +374,44 @@ def _replayed_states(result: Result, index: int, wanted: list[int]) -> _Replayed
     return out
 
 
+# -- the stability limit -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StabilityLimit:
+    """The largest lr at which a rule is stable on a quadratic with this curvature: everywhere on a quadratic
+    surface, and for the quadratic model at the start elsewhere (`local`)."""
+
+    lr: float
+    formula: str  # the rule's edge_text, e.g. "2(1+μ)/λmax"
+    lam_max: float
+    local: bool
+    saddle: bool  # the start curves down in one direction: no lr is stable along it
+
+
+def stability_limit(experiment, index: int) -> StabilityLimit | None:
+    """Run `index`'s stability limit in lr (None where its rule has no closed form or nothing curves up)."""
+    spec = experiment.runs[index]
+    opt = OPTIMIZERS[spec.optimizer]
+    if opt.edge is None:
+        return None
+    surface = experiment.make_surface()
+    known = surface.curvature_range()
+    if known is not None:
+        low, high = known
+    else:
+        with np.errstate(all="ignore"):
+            hessian = surface.hessian(np.array([experiment.start], dtype=float))[0]
+        if not np.all(np.isfinite(hessian)):
+            return None
+        low, high = (float(v) for v in np.linalg.eigvalsh(hessian))
+    if not high > 0:
+        return None
+    lr = float(opt.edge(opt.values(spec.hyper), max(low, 0.0), high))
+    if not math.isfinite(lr) or lr <= 0:
+        return None
+    return StabilityLimit(lr, opt.edge_text, high, known is None, low < 0)
+
+
 # -- as text -------------------------------------------------------------------------------------------------------
 
 def number_text(value) -> str:
@@ -381,18 +438,29 @@ def number_text(value) -> str:
 
 def line_text(equation: Equation, values: tuple[list, list]) -> str:
     """``m ← β₁m + (1 − β₁)g  =  0.9 × (−3.21, 4.05) + (1 − 0.9) × (−12.6, 8.33)  =  (−4.15, 4.48)``"""
+    return "  =  ".join(part for part in line_parts(equation, values) if part)
+
+
+def line_parts(equation: Equation, values: tuple[list, list]) -> tuple[str, str, str]:
+    """The equation, its right-hand side with this step's numbers ("" when there is nothing to work out), and
+    the value it gave ("" for a loop, summed up by its comment)."""
     inputs, results = values
-    if not equation.template:
-        return equation.equation
+    result = _result_text(results) if results else ""
+    if not equation.template or equation.template == "{0}":  # "t = η  =  1"
+        return equation.equation, "", result
     filled = equation.template
-    alone = equation.template == "{0}"
     for position, value in enumerate(inputs):
-        text = number_text(value)
-        if not alone and isinstance(value, float) and value < 0:
+        text, slot = number_text(value), "{" + str(position) + "}"
+        if isinstance(value, tuple):
+            filled = filled.replace(f"({slot})", slot)  # a pair brings its own parentheses: √(76.42, 9.277)
+        elif isinstance(value, float) and value < 0:
             text = f"({text})"  # "−(−1.05)", "(−400)²"
-        filled = filled.replace("{" + str(position) + "}", text)
-    result = number_text(results[0]) if len(results) == 1 else "(" + ", ".join(number_text(v) for v in results) + ")"
-    return f"{equation.equation}  =  {filled}  =  {result}"
+        filled = filled.replace(slot, text)
+    return equation.equation, filled, result
+
+
+def _result_text(results: list) -> str:
+    return number_text(results[0]) if len(results) == 1 else "(" + ", ".join(number_text(v) for v in results) + ")"
 
 
 def explain(result: Result, index: int, k: int) -> list[str]:
@@ -403,4 +471,5 @@ def explain(result: Result, index: int, k: int) -> list[str]:
     return [line_text(equation, values) for equation, values in zip(trace.equations[0], trace.values[0], strict=True)]
 
 
-__all__ = ["Equation", "StepTrace", "equations_of", "explain", "inspect_run", "line_text", "number_text"]
+__all__ = ["Equation", "StabilityLimit", "StepTrace", "equations_of", "explain", "inspect_run", "line_parts",
+           "line_text", "number_text", "stability_limit"]

@@ -66,6 +66,10 @@ class Optimizer:
     # update) (experiments/inspect.py): Adam's η/(1 − β₁ᵗ) / (√v̂ + ε). None where the rule has no such number.
     effective: Callable[[dict[str, Any], dict[str, Any]], Any] | None = None
     edge_text: str = ""
+    # The rule's own direction, drawn as an arrow beside −∇f and the step: (internal, sign, units, symbol), where
+    # sign·value points the way the step goes, units are "gradient" (b, m) or "step" (Newton's d) and the symbol
+    # names the arrow ("−m"). Empty where there is none.
+    direction: tuple[str, float, str, str] = ()
     optimum: Callable[[float, float], dict[str, float]] | None = None
 
     @cached_property

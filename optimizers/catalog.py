@@ -104,6 +104,7 @@ def _sgd_family(id, title, params, fixed, torch, equations=SGD_EQUATIONS, check=
     return Optimizer(id=id, title=title, params=params, update=sgd_update, state=("momentum_buffer",),
                      equations=equations, reference=SGD_REFERENCE, torch=torch,
                      internals={"momentum_buffer": "momentum buffer b"},
+                     direction=() if fixed.get("momentum") == 0.0 else ("momentum_buffer", -1.0, "gradient", "−b"),
                      fixed=fixed, switches=tuple(n for n in ("momentum", "weight_decay") if n not in fixed),
                      check=check, edge=sgd_edge, edge_text=edge_text, optimum=optimum,
                      effective=lambda state, after: after["lr"])
@@ -283,7 +284,8 @@ ADAM = Optimizer(
     params=(lr_param(1e-3), BETA1, BETA2, eps_param(1e-8), WEIGHT_DECAY, AMSGRAD, BIAS_CORRECTION),
     update=adam_update, state=ADAM_STATE, equations=ADAM_EQUATIONS,
     reference="torch.optim.Adam; Kingma & Ba 2015, Algorithm 1", torch="torch.optim.Adam",
-    internals=ADAM_INTERNALS, fixed={"decoupled": False}, switches=("weight_decay",),
+    internals=ADAM_INTERNALS, direction=("exp_avg", -1.0, "gradient", "−m"), fixed={"decoupled": False},
+    switches=("weight_decay",),
     effective=lambda state, after: after["step_size"] / after["denom"],
 )
 ADAMW = Optimizer(
@@ -293,7 +295,8 @@ ADAMW = Optimizer(
     update=adam_update, state=ADAM_STATE,
     equations="θ ← θ(1 − ηλ)\n" + ADAM_EQUATIONS.replace("g ← ∇f(θ) + λθ", "g ← ∇f(θ)"),
     reference="torch.optim.AdamW; Loshchilov & Hutter 2019", torch="torch.optim.AdamW",
-    internals=ADAM_INTERNALS, fixed={"decoupled": True, "bias_correction": True}, switches=("weight_decay",),
+    internals=ADAM_INTERNALS, direction=("exp_avg", -1.0, "gradient", "−m"),
+    fixed={"decoupled": True, "bias_correction": True}, switches=("weight_decay",),
     effective=lambda state, after: after["step_size"] / after["denom"],
 )
 
@@ -329,6 +332,7 @@ NADAM = Optimizer(
     equations="μ_t = β₁(1 − ½·0.96^(tψ))\nm ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²\n"
               "θ ← θ − η(1 − μ_t)/(1 − Πμ) · g/(√v̂ + ε) − η μ_{t+1}/(1 − Πμ·μ_{t+1}) · m/(√v̂ + ε)",
     reference="torch.optim.NAdam; Dozat 2016", torch="torch.optim.NAdam",
+    direction=("exp_avg", -1.0, "gradient", "−m"),
     internals={"exp_avg": "m (first moment)", "exp_avg_sq": "v (second moment)", "mu_product": "Πμ (product of μ_t)"},
     switches=("weight_decay",),  # the effective step on g: η(1 − μ_t)/(1 − Πμ)/(√v̂ + ε)
     effective=lambda state, after: after["lr"] * (1.0 - after["mu"]) / (1.0 - after["mu_product"]) / after["denom"],
@@ -368,6 +372,7 @@ RADAM = Optimizer(
               "ρ_t > 5:  θ ← θ − η m̂ · r_t √(1 − β₂ᵗ)/(√v + ε),  r_t = √((ρ_t−4)(ρ_t−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρ_t))\n"
               "else:     θ ← θ − η m̂",
     reference="torch.optim.RAdam; Liu et al. 2020", torch="torch.optim.RAdam",
+    direction=("exp_avg", -1.0, "gradient", "−m"),
     internals={"exp_avg": "m (first moment)", "exp_avg_sq": "v (second moment)"}, switches=("weight_decay",),
     # the effective step on m: η·l·r_t/c₁ once rectified, else η/c₁
     effective=lambda state, after: np.where(after["rho_t"] > 5.0, after["lr"] * after["adaptive_lr"] * after["rect"],
@@ -393,6 +398,7 @@ ADAMAX = Optimizer(
     update=adamax_update, state=("exp_avg", "exp_inf"),
     equations="m ← β₁m + (1 − β₁)g\nu ← max(β₂u, |g| + ε)\nθ ← θ − η/(1 − β₁ᵗ) · m/u",
     reference="torch.optim.Adamax; Kingma & Ba 2015, section 7.1", torch="torch.optim.Adamax",
+    direction=("exp_avg", -1.0, "gradient", "−m"),
     internals={"exp_avg": "m (first moment)", "exp_inf": "u (infinity norm)"}, switches=("weight_decay",),
     effective=lambda state, after: after["clr"] / after["exp_inf"],
 )
@@ -430,6 +436,7 @@ LAMB = Optimizer(
               "(the whole 2-D point is one layer; ratio 1 when a norm is 0)",
     reference=("You et al. 2020, 'Large Batch Optimization for Deep Learning: Training BERT in 76 minutes', "
                "Algorithm 2 (LAMB) with bias correction and φ(z) = z; not in torch.optim"),
+    direction=("exp_avg", -1.0, "gradient", "−m"),
     internals={"exp_avg": "m (first moment)", "exp_avg_sq": "v (second moment)"},
 )
 
@@ -457,7 +464,7 @@ NEWTON = Optimizer(
               help="Levenberg damping: solve (H + λI)d = g; λ > 0 tames negative curvature"),
     ),
     update=newton_update, state=("direction_x", "direction_y"), coupled=True, curvature=True,
-    internals={"direction": "Newton direction d = (H + λI)⁻¹∇f"},
+    internals={"direction": "Newton direction d = (H + λI)⁻¹∇f"}, direction=("direction", -1.0, "step", "−d"),
     equations="θ ← θ − η (∇²f(θ) + λI)⁻¹ ∇f(θ)\nIt heads for the nearest critical point: a saddle attracts it.",
     reference="Newton's method with Levenberg damping (Nocedal & Wright, Numerical Optimization, ch. 3)",
     # Each eigendirection shrinks by 1 − ηλ/(λ + damping): stable while that stays above −1 for λ = λmax.
@@ -539,7 +546,7 @@ LBFGS = Optimizer(
     reference=("torch.optim.LBFGS with max_iter=1 and no line search: one step here is one L-BFGS iteration "
                "and one gradient evaluation (torch's step() runs up to max_iter of them); Nocedal 1980"),
     torch="torch.optim.LBFGS(lr, max_iter=1, history_size)",
-    internals={"d": "search direction d"},
+    internals={"d": "search direction d"}, direction=("d", 1.0, "step", "d"),
 )
 
 

@@ -18,7 +18,7 @@ from experiments.limits import MAX_RUNS
 from experiments.runner import Result, run
 from experiments.sweep import measured, sweep, with_values
 from experiments.url import View, fit_zoom, parse, parse_view, to_query
-from ui.controls import run_card, surface_fields, sweep_panel
+from ui.controls import lr_limit, run_card, surface_fields, sweep_panel
 from ui.figures import (
     Summary,
     contour_figure,
@@ -34,6 +34,7 @@ from ui.figures import (
     with_row_ranges,
 )
 from ui.i18n import LANGUAGES, Text, choose_language, text
+from ui.inspector import inspection, vectors
 from ui.landscape import LANDSCAPE_TRACES, landscape_image, level_traces
 from ui.layout import HIDEABLE, add_run_title, messages_block, page
 from ui.state import Controls, edit, structure
@@ -67,7 +68,7 @@ def register(app) -> None:
     )(on_edit)
 
     app.callback(
-        Output("sweep-plot", "figure"), Output("sweep-box", "hidden"), Output("panel-tabs", "hidden"),
+        Output("sweep-plot", "figure"), Output("sweep-box", "hidden"), Output("tab-sweep", "hidden"),
         Output("sweep-run", "options"), Output("sweep-run", "value"), Output("sweep-run", "style"),
         Output("download-sweep", "hidden"),
         Input("query", "data"), Input("sweep-run", "value"), State("view", "data"),
@@ -79,6 +80,16 @@ def register(app) -> None:
         Input("query", "data"), Input("zoom-box", "data"), State("drawn", "data"), State("view", "data"),
     )(on_query)
 
+    app.callback(Output("inspection", "data"), Input("inspect-ask", "data"), State("view", "data"),
+                 prevent_initial_call=True)(on_inspect)
+    app.callback(Output("vectors", "data"), Input("vectors-ask", "data"), prevent_initial_call=True)(on_vectors)
+    app.callback(Output({"type": "lr-slider", "run": ALL}, "marks"),
+                 Output({"type": "lr-limit", "run": ALL}, "children"),
+                 Input("query", "data"), State("view", "data"))(on_limits)
+    app.clientside_callback("function(data) { return window.descentLab.inspected(data); }",
+                            Output("inspected", "data"), Input("inspection", "data"), prevent_initial_call=True)
+    app.clientside_callback("function(data) { return window.descentLab.vectorsIn(data); }",
+                            Output("vectors-in", "data"), Input("vectors", "data"), prevent_initial_call=True)
 
     # The learning rate's slider (log10) and its typed field stay in step, in the browser.
     app.clientside_callback(
@@ -283,7 +294,7 @@ def _shown_of(experiment) -> tuple:
 
 
 def _outputs(t: Text, experiment, messages: list[str], *, rebuild: bool, surface: bool, sweep: bool):
-    runs = [run_card(t, i, r) for i, r in enumerate(experiment.runs)] if rebuild else no_update
+    runs = [run_card(t, i, r, experiment) for i, r in enumerate(experiment.runs)] if rebuild else no_update
     fields = surface_fields(t, experiment) if rebuild or surface else no_update
     full = len(experiment.runs) >= MAX_RUNS
     return (to_query(experiment), runs, fields, experiment.surface, experiment.steps, experiment.seed,
@@ -377,6 +388,69 @@ def on_query(query, zoom, previous, view_data=None):
     playback = {"query": query, "steps": rendered.steps, "runs": rendered.runs}
     table = results_table(t, rendered.summaries, rendered.result.experiment.tolerance)
     return contour, _framed(rendered.curves, query, view_data), table, status, drawn_now, playback
+
+
+# -- why a step went where it did ----------------------------------------------------------------------------------
+
+def _asked(ask) -> Result | None:
+    """The Result of the query a request from the player names (None for anything malformed: the request comes
+    from a page, but a forged one must not raise). Parsed again, so it is only ever a canonical experiment."""
+    if not isinstance(ask, dict) or not isinstance(ask.get("query"), str) or len(ask["query"]) > 20_000:
+        return None
+    experiment, _ = parse(ask["query"])
+    result, _ = computed(to_query(experiment))
+    return result
+
+
+def on_inspect(ask, view_data=None):
+    """The inspector's window of steps around the one the paused player shows, for one run."""
+    try:
+        result = _asked(ask)
+        run_index, step = ask.get("run"), ask.get("step")
+        if result is None or not isinstance(run_index, int) or not isinstance(step, int) \
+                or not 0 <= run_index < len(result.runs):
+            raise PreventUpdate
+        data = inspection(result, run_index, max(0, step), _text_of(view_data).lang)
+    except PreventUpdate:
+        raise
+    except Exception:
+        logging.getLogger(__name__).exception("inspecting %r failed", ask)
+        raise PreventUpdate from None
+    return {**data, "query": ask["query"]}
+
+
+def on_vectors(ask):
+    """The arrows' and the curvature cross's vectors, for the runs the player draws them for."""
+    try:
+        result = _asked(ask)
+        runs = ask.get("runs") if isinstance(ask, dict) else None
+        if result is None or not isinstance(runs, list):
+            raise PreventUpdate
+        wanted = sorted({r for r in runs if isinstance(r, int) and 0 <= r < len(result.runs)})
+        data = vectors(result, wanted)
+    except PreventUpdate:
+        raise
+    except Exception:
+        logging.getLogger(__name__).exception("the vectors of %r failed", ask)
+        raise PreventUpdate from None
+    return {**data, "query": ask["query"], "asked": wanted}
+
+
+def on_limits(query, view_data=None):
+    """Each run's stability limit in lr: a mark on its slider and a line under it (or nothing)."""
+    outputs = ctx.outputs_list[0] if ctx.outputs_list else []
+    if not query:
+        raise PreventUpdate
+    t = _text_of(view_data)
+    experiment, _ = parse(query)
+    marks, notes = [], []
+    for item in outputs:
+        index = int(item["id"]["run"])
+        spec = experiment.runs[index] if index < len(experiment.runs) else None
+        slider_marks, note = lr_limit(t, experiment, index) if spec else (no_update, no_update)
+        marks.append(slider_marks)
+        notes.append(note)
+    return marks, notes
 
 
 # -- the sweep -------------------------------------------------------------------------------------------------

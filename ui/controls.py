@@ -7,6 +7,7 @@ import math
 from dash import dcc, html
 
 from declarations import BOOL, CHOICE, FLOAT, INT, Param
+from experiments.inspect import stability_limit
 from experiments.limits import MAX_SWEEP_AXES
 from experiments.measures import MEASURE, MEASURES, TOLERANCE
 from experiments.model import NOISE, SEED, STEPS, Experiment, Run, sweepable
@@ -60,11 +61,33 @@ def param_control(t: Text, param: Param, value: object, control_id: dict | str, 
                       className="field compact" if compact else "field", **props)
 
 
-def lr_control(t: Text, run_index: int, run: Run) -> html.Div:
-    """The learning rate: a log slider for sweeping, and a typed field for an exact value."""
+def lr_marks(param: Param) -> dict:
+    low, high = math.log10(param.low), math.log10(param.high)
+    return {k: {"label": f"1e{k}"} for k in range(math.ceil(low), math.floor(high) + 1) if k % 4 == 0}
+
+
+def lr_limit(t: Text, experiment: Experiment, index: int) -> tuple[dict, str]:
+    """Run `index`'s slider marks with a tick at its stability limit, and the sentence that names it ("" where
+    the rule has no closed form, or nothing curves up)."""
+    spec = experiment.runs[index]
+    param = OPTIMIZERS[spec.optimizer].params[0]
+    marks = lr_marks(param)
+    limit = stability_limit(experiment, index)
+    if limit is None or not param.low <= limit.lr <= param.high:
+        return marks, ""
+    words = {"lr": f"{limit.lr:.4g}", "formula": limit.formula, "lam": f"{limit.lam_max:.4g}"}
+    note = t("lr-limit-local" if limit.local else "lr-limit", **words) + (t("lr-limit-saddle") if limit.saddle else "")
+    # The tick: a bar on the slider at log10 of the limit (dcc.Slider draws a mark at any value).
+    marks[round(math.log10(limit.lr), 6)] = {"label": "▲", "style": {"color": "#c0392b", "fontWeight": "700"}}
+    return marks, note
+
+
+def lr_control(t: Text, run_index: int, run: Run, experiment: Experiment | None = None) -> html.Div:
+    """The learning rate: a log slider for sweeping, and a typed field for an exact value; under them, where the
+    rule has one, the lr at which it stops being stable, with a tick on the slider."""
     param = OPTIMIZERS[run.optimizer].params[0]
     low, high = math.log10(param.low), math.log10(param.high)
-    marks = {k: {"label": f"1e{k}"} for k in range(math.ceil(low), math.floor(high) + 1) if k % 4 == 0}
+    marks, note = lr_limit(t, experiment, run_index) if experiment is not None else (lr_marks(param), "")
     slider = dcc.Slider(id={"type": "lr-slider", "run": run_index}, min=low, max=high, step=0.01,
                         value=math.log10(run.lr), marks=marks, allow_direct_input=False, updatemode="mouseup",
                         className="lr-slider")
@@ -72,11 +95,12 @@ def lr_control(t: Text, run_index: int, run: Run) -> html.Div:
     tip = t.declared(param.help)
     tune = html.Button(t("tune"), id={"type": "run-tune", "run": run_index}, className="action tune",
                        title=t("tune-help"))
-    return html.Div([html.Span("lr", className="name", title=tip), slider, field, tune], className="lr-row",
-                    title=f"{tip} ({param.format(param.low)} … {param.format(param.high)})")
+    return html.Div([html.Span("lr", className="name", title=tip), slider, field, tune,
+                     html.Div(note, id={"type": "lr-limit", "run": run_index}, className="lr-limit")],
+                    className="lr-row", title=f"{tip} ({param.format(param.low)} … {param.format(param.high)})")
 
 
-def run_card(t: Text, index: int, run: Run) -> html.Div:
+def run_card(t: Text, index: int, run: Run, experiment: Experiment | None = None) -> html.Div:
     opt = OPTIMIZERS[run.optimizer]
     style = run_style(index)
     schedule = SCHEDULES[run.schedule]
@@ -98,7 +122,7 @@ def run_card(t: Text, index: int, run: Run) -> html.Div:
                        for p in schedule.params]
     return html.Div([
         header,
-        lr_control(t, index, run),
+        lr_control(t, index, run, experiment),
         html.Div(hyper, className="grid"),
         html.Div([
             html.Label([html.Span(t("schedule"), className="name"),

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from declarations.messages import Message
+from experiments.inspect import equations_of
 from experiments.lessons import LESSONS
 from experiments.measures import MEASURE, MEASURES, TOLERANCE
 from experiments.model import NOISE, SEED, STEPS
@@ -122,6 +123,12 @@ def declared_texts() -> list[str]:
         words = {w for w in _WORD.findall(formula) if len(w) >= 3 and "_" not in w}
         if words - names - _MATH_WORDS:  # words, not only symbols and parameter names
             seen[formula] = None
+    for owner in OPTIMIZERS.values():  # the step inspector names each state entry and shows each equation
+        seen.update(dict.fromkeys(owner.internals.values()))
+        for equation in equations_of(owner.update).values():
+            words = {w for w in _WORD.findall(equation.equation) if len(w) >= 3 and "_" not in w}
+            if words - _MATH_WORDS - {"diag", "det", "prev"}:
+                seen[equation.equation] = None
     for lesson in LESSONS.values():  # run labels of the lessons show in their legends and tables
         for run in parse(lesson.query)[0].runs:
             if run.label:

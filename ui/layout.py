@@ -7,6 +7,8 @@ in the middle, the results table below.
 
 from __future__ import annotations
 
+import json
+
 from dash import dcc, html
 
 from declarations.messages import NOTICES
@@ -77,6 +79,9 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                                    "lang": t.lang, "lessonQuery": lesson.query if lesson else "",
                                    "lesson": lesson.slug if lesson else "", "svg": t("svg")}),
         dcc.Store(id="edited"), dcc.Store(id="sweep-shown"),
+        # The step inspector's and the arrows' data, asked for by the player (assets/player.js) when shown.
+        dcc.Store(id="inspect-ask"), dcc.Store(id="inspection"), dcc.Store(id="inspected"),
+        dcc.Store(id="vectors-ask"), dcc.Store(id="vectors"), dcc.Store(id="vectors-in"),
         dcc.Store(id="drawn"), dcc.Store(id="click-start"), dcc.Store(id="playback"), dcc.Store(id="player-ready"),
         # The contour's zoom, for the landscape under it: the player writes it after a zoom or pan.
         dcc.Store(id="zoom-box", data={"box": list(view.zoom), "view": view_key(experiment)} if view.zoom else None),
@@ -117,7 +122,7 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
         html.Aside([
             html.Div(messages_block(t, messages), id="messages", className="messages", role="status",
                      hidden="messages" in hidden),
-            html.Div([run_card(t, i, r) for i, r in enumerate(experiment.runs)], id="runs"),
+            html.Div([run_card(t, i, r, experiment) for i, r in enumerate(experiment.runs)], id="runs"),
             html.Button(t("add-run"), id="add-run", className="add", disabled=len(experiment.runs) >= MAX_RUNS,
                         title=add_run_title(t, len(experiment.runs) >= MAX_RUNS)),
             html.Section([html.H3(t("sweep"), title=t("sweep-help")),
@@ -129,10 +134,15 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                 dcc.Graph(id="contour", config=config, className="graph contour", figure=empty),
                 html.Div([
                     # With a sweep, the curves and the sweep share this place; the tabs switch between them.
+                    # The curves, the step inspector and (with a sweep) the sweep share this place.
                     html.Div([html.Button(t("tab-curves"), className="tab", **{"data-tab": "curves"}),
-                              html.Button(t("tab-sweep"), className="tab", **{"data-tab": "sweep"})],
-                             id="panel-tabs", className="tabs", role="tablist", hidden=not experiment.sweep),
+                              html.Button(t("tab-step"), className="tab", title=t("tab-step-help"),
+                                          **{"data-tab": "step"}),
+                              html.Button(t("tab-sweep"), className="tab", id="tab-sweep", hidden=not experiment.sweep,
+                                          **{"data-tab": "sweep"})],
+                             id="panel-tabs", className="tabs", role="tablist"),
                     dcc.Graph(id="curves", config=config, className="graph curves", figure=empty),
+                    inspector_panel(t),
                     html.Div([
                         dcc.RadioItems(id="sweep-run", options=[], value=0, inline=True, className="sweep-runs"),
                         dcc.Graph(id="sweep-plot", config=config, className="graph sweep", figure=empty),
@@ -148,6 +158,31 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                    hidden="hint" in hidden),
         ], className="main"),
     ], className=classes, id="app", lang=t.lang)
+
+
+INSPECTOR_WORDS = (
+    "inspect-run", "inspect-step", "inspect-playing", "inspect-loading", "inspect-last", "inspect-replay",
+    "inspect-decimated", "inspect-theta", "inspect-f", "inspect-grad", "inspect-used", "inspect-lr",
+    "inspect-equations", "inspect-state", "inspect-before", "inspect-after", "inspect-effective", "inspect-delta",
+    "inspect-next", "inspect-curvature", "inspect-kappa", "inspect-saddle", "inspect-flat", "inspect-directions",
+    "arrows", "arrows-off", "arrows-run", "arrows-all", "arrow-gradient", "arrow-direction", "arrow-step",
+    "arrow-longer", "arrow-scale",
+)
+
+
+def inspector_panel(t: Text) -> html.Div:
+    """The step inspector's place. The player fills it from the inspection the server sends, in the page's
+    language (its words travel as data attributes), and moves it with the step in the browser."""
+    words = {key.removeprefix("inspect-"): t(key) for key in INSPECTOR_WORDS}
+    return html.Div([
+        html.Div([
+            html.Div(className="inspect-runs", role="radiogroup", **{"aria-label": t("inspect-run")}),
+            html.Div([html.Span(t("arrows"), className="name"),
+                      *[html.Button(t(f"arrows-{mode}"), className="arrows-mode", **{"data-arrows": mode})
+                        for mode in ("off", "run", "all")]], className="arrows-modes", role="group"),
+        ], className="inspect-head"),
+        html.Div(className="inspect-body", **{"aria-live": "polite"}),
+    ], id="inspector", className="inspector", **{"data-words": json.dumps(words, ensure_ascii=False)})
 
 
 def add_run_title(t: Text, full: bool) -> str:
