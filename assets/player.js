@@ -305,7 +305,7 @@
   player.inspectPending = null;  // the ask on its way: {query, run}
   player.vectors = null;
   player.vectorsPending = null;
-  var PREFETCH = 20;  // drawn steps from a window's edge at which the next window is asked for
+  var PREFETCH = 10;  // drawn steps from a window's edge at which the next window is asked for
   var SVG = "http://www.w3.org/2000/svg";
   var ARROW_COLOURS = { gradient: "#1b1b1b", direction: "#7b2cbf", step: "#e8590c" };
 
@@ -346,8 +346,10 @@
 
   function askInspection(k) {
     var pending = player.inspectPending;
-    if (pending && pending.query === player.query && pending.run === player.selected) return;
-    player.inspectPending = { query: player.query, run: player.selected };
+    // One ask at a time per run; one lost on the way (a worker restarted) is asked again after a while.
+    if (pending && pending.query === player.query && pending.run === player.selected &&
+        performance.now() - pending.at < 8000) return;
+    player.inspectPending = { query: player.query, run: player.selected, at: performance.now() };
     window.dash_clientside.set_props("inspect-ask", { data: { query: player.query, run: player.selected, step: k,
                                                               at: Date.now() } });
   }
@@ -414,7 +416,6 @@
     var usable = data && data.query === player.query && data.run === player.selected;
     var index = usable ? data.steps.indexOf(k) : -1;
     if (index < 0) {
-      if (usable && player.inspectPending === null) player.inspectPending = null;
       askInspection(k);
       message(body, w.loading.replace("{k}", k));
       return;
@@ -978,8 +979,10 @@
     }
   }).observe(document.documentElement, { childList: true, subtree: true });
   lab.sweepShown = function (hidden) {
-    var shown = !hidden;
-    if (shown !== player.sweepShown) showPanel(shown ? "sweep" : "curves");
+    var shown = !hidden, box = document.getElementById("curves-box");
+    // A new sweep shows itself; when it goes, the curves come back (if it was the tab on show).
+    if (shown && shown !== player.sweepShown) showPanel("sweep");
+    else if (!shown && box && box.classList.contains("show-sweep")) showPanel("curves");
     player.sweepShown = shown;
     return noUpdate();
   };

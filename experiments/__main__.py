@@ -27,6 +27,9 @@ def parser_for(prog: str, description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("link", help="a Descent Lab link or its query string, e.g. 'surface=saddle&opt=gd(lr=0.1)'")
     parser.add_argument("--csv", metavar="PATH", help="write the tidy table (run, optimizer, step, x, y, loss, …)")
+    parser.add_argument("--internals", action="store_true",
+                        help="with --csv: add the gradient used (gx, gy), the step (dx, dy) and every state entry "
+                             "(<name>_x, <name>_y, torch's names) to each row")
     parser.add_argument("--json", metavar="PATH", help="write every run's arrays as JSON")
     return parser
 
@@ -44,7 +47,7 @@ def execute(args: argparse.Namespace, write_more=None) -> int:
     result = run(experiment)
     try:
         if args.csv:
-            result.to_frame().to_csv(args.csv, index=False)
+            result.to_frame(internals=getattr(args, "internals", False)).to_csv(args.csv, index=False)
         if args.json:
             with open(args.json, "wb") as handle:
                 handle.write(orjson.dumps(result_to_dict(result)))

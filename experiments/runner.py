@@ -76,24 +76,48 @@ class Result:
             gradient = gradient + noise_of(self.experiment, index)[:len(gradient)]
         return gradient
 
-    def to_frame(self) -> pd.DataFrame:
-        """A tidy table: one row per run per step."""
-        return pd.concat(list(self.frames()), ignore_index=True)
+    def to_frame(self, internals: bool = False) -> pd.DataFrame:
+        """A tidy table: one row per run per step (with `internals`, the step's gradient, step and state too)."""
+        return pd.concat(list(self.frames(internals=internals)), ignore_index=True)
 
-    def frames(self, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    def internal_names(self) -> list[str]:
+        """Every state entry any run records, in the order the runs first name them (torch's names)."""
+        return list(dict.fromkeys(name for rr in self.runs for name in rr.internals))
+
+    def frames(self, rows: int | None = None, internals: bool = False) -> Iterator[pd.DataFrame]:
         """The tidy table in pieces of at most `rows` rows (one piece per run by default), in order: a large
-        table can be written out without ever being whole in memory."""
+        table can be written out without ever being whole in memory.
+
+        With `internals`, each row k also has the gradient the update leaving k used (gx, gy, noise included),
+        the step it took (dx, dy = θ_{k+1} − θ_k) and every state entry after reaching k as <name>_x, <name>_y:
+        empty where a run's rule has no such entry, and the last row's gradient and step are empty (no update
+        leaves it)."""
+        names = self.internal_names() if internals else []
         for index, rr in enumerate(self.runs):
             n = len(rr.points)
             size = rows or max(n, 1)
+            used = self.gradients_used(index) if internals else None
             for first in range(0, n, size):
                 part = slice(first, min(first + size, n))
-                yield pd.DataFrame({
+                columns = {
                     "run": np.full(part.stop - first, index), "optimizer": rr.run.optimizer,
                     "label": rr.run.name, "step": np.arange(first, part.stop), "x": rr.points[part, 0],
                     "y": rr.points[part, 1], "loss": rr.loss[part], "grad_norm": rr.grad_norm[part],
                     "lr": rr.lr[part],
-                })
+                }
+                if internals:
+                    leaving = np.full((n, 2), np.nan)  # the last point has no update leaving it
+                    leaving[:-1] = used
+                    step = np.full((n, 2), np.nan)
+                    step[:-1] = np.diff(rr.points, axis=0)
+                    columns.update({"gx": leaving[part, 0], "gy": leaving[part, 1],
+                                    "dx": step[part, 0], "dy": step[part, 1]})
+                    for name in names:
+                        recorded = rr.internals.get(name)
+                        for axis, suffix in enumerate(("_x", "_y")):
+                            columns[name + suffix] = recorded[part, axis] if recorded is not None \
+                                else np.full(part.stop - first, np.nan)
+                yield pd.DataFrame(columns)
 
 
 @dataclass

@@ -11,9 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import orjson
+import pandas as pd
 import pytest
 
+from experiments import run
 from experiments.url import parse, to_query
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,3 +196,45 @@ def pd_na():
     import pandas as pd
 
     return pd.NA
+
+
+def test_internals_adds_the_gradient_the_step_and_every_state_entry_with_torchs_names(tmp_path):
+    link = ("surface=rosenbrock&steps=60&opt=adam(lr=0.05,beta1=0.8)&opt=momentum(lr=0.0005)"
+            "&opt=lbfgs(lr=0.5)&opt=gd(lr=0.001,noise=0.3)")
+    out = tmp_path / "internals.csv"
+    completed = cli(link, "--csv", str(out), "--internals")
+    assert completed.returncode == 0, completed.stderr
+    table = pd.read_csv(out)
+    result = run(parse(link)[0])
+    for column in ("gx", "gy", "dx", "dy", "exp_avg_x", "exp_avg_sq_y", "momentum_buffer_x", "d_y"):
+        assert column in table.columns
+    for index, rr in enumerate(result.runs):
+        rows = table[table["run"] == index]
+        used = result.gradients_used(index)
+        assert np.array_equal(rows[["gx", "gy"]].to_numpy()[:-1], used)
+        assert rows[["gx", "gy", "dx", "dy"]].iloc[-1].isna().all()  # no update leaves the last point
+        assert np.array_equal(rows[["dx", "dy"]].to_numpy()[:-1], np.diff(rr.points, axis=0))
+        for name in result.internal_names():
+            shown = rows[[f"{name}_x", f"{name}_y"]].to_numpy()
+            if name in rr.internals:
+                assert np.array_equal(shown, rr.internals[name]), (rr.run.name, name)
+            else:
+                assert np.isnan(shown).all(), (rr.run.name, name)  # empty where the rule has no such state
+    # Adam's exp_avg is m from the published recursion over the gradients in the table: m ← β₁m + (1 − β₁)g.
+    adam = table[table["run"] == 0]
+    g = adam[["gx", "gy"]].to_numpy()
+    m = np.zeros(2)
+    for k in range(1, len(adam)):
+        m = 0.8 * m + (1 - 0.8) * g[k - 1]
+        assert np.allclose(adam[["exp_avg_x", "exp_avg_y"]].to_numpy()[k], m, rtol=1e-12, atol=0)
+    # The noisy run's gradient is the noisy one; its true gradient differs.
+    noisy = table[table["run"] == 3]
+    truth = result.surface.gradient(result.runs[3].points[:-1])
+    assert not np.allclose(noisy[["gx", "gy"]].to_numpy()[:-1], truth)
+
+
+def test_without_internals_the_table_keeps_its_columns(tmp_path):
+    out = tmp_path / "plain.csv"
+    assert cli("surface=ellipse&steps=10&opt=adam", "--csv", str(out)).returncode == 0
+    assert list(pd.read_csv(out).columns) == ["run", "optimizer", "label", "step", "x", "y", "loss", "grad_norm",
+                                              "lr"]

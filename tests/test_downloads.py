@@ -110,3 +110,21 @@ def test_the_html_of_a_paused_zoomed_page_opens_there_and_links_back_to_the_page
 
     back = "http://localhost/?" + to_query(experiment, View(step=140, zoom=(0.5, 1.5, 0.5, 1.5)))
     assert f'<a href="{html.escape(back)}">' in page
+
+
+def test_the_internals_csv_adds_each_steps_gradient_step_and_state(client):
+    link = "surface=ellipse&steps=40&opt=adam(lr=0.1)&opt=newton(lr=0.5)"
+    response = client.get("/download.internals.csv?" + link)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "internals" in response.headers["Content-Disposition"]
+    table = pd.read_csv(io.BytesIO(response.data))
+    result = run(parse(link)[0])
+    assert len(table) == sum(len(rr.points) for rr in result.runs)
+    newton = table[table["run"] == 1]
+    assert np.array_equal(newton[["direction_x", "direction_y"]].to_numpy(), result.runs[1].internals["direction"])
+    assert newton[["exp_avg_x"]].isna().all().all()
+    # A hostile link gets the repaired experiment's table.
+    hostile = client.get("/download.internals.csv?steps=NaN&opt=adam(lr=inf)&%ff=%00")
+    assert hostile.status_code == 200
+    repaired = pd.read_csv(io.BytesIO(hostile.data))
+    assert {"gx", "exp_avg_x"} <= set(repaired.columns) and len(repaired) > 1

@@ -1,4 +1,5 @@
-"""Downloads served as plain HTTP from the page's own address: /download.csv?<link>, /download.html?<link> and,
+"""Downloads served as plain HTTP from the page's own address: /download.csv?<link> (and
+/download.internals.csv?<link> with each step's gradient, step and optimizer state), /download.html?<link> and,
 for a link with a sweep, /download.sweep.csv?<link>.
 
 A plain route rather than a callback: the CSV of the largest allowed link is over 100 MB, which streams here in
@@ -28,6 +29,8 @@ _DOWNLOADS = threading.BoundedSemaphore(2)
 
 def register_downloads(server) -> None:
     server.add_url_rule("/download.csv", "download_csv", download_csv)
+    server.add_url_rule("/download.internals.csv", "download_internals_csv",
+                        lambda: download_csv(internals=True))
     server.add_url_rule("/download.html", "download_html", download_html)
     server.add_url_rule("/download.sweep.csv", "download_sweep_csv", download_sweep_csv)
 
@@ -41,8 +44,9 @@ def _attachment(name: str) -> dict[str, str]:
             "Cache-Control": "no-store"}
 
 
-def download_csv() -> Response:
-    """Every step of every run: the tidy table of Result.to_frame(), streamed a piece at a time."""
+def download_csv(internals: bool = False) -> Response:
+    """Every step of every run: the tidy table of Result.to_frame(), streamed a piece at a time; with
+    `internals` (/download.internals.csv) also each step's gradient, step and optimizer state."""
     if not _DOWNLOADS.acquire(blocking=False):
         return _busy()
     try:
@@ -53,8 +57,9 @@ def download_csv() -> Response:
         logging.getLogger(__name__).exception("the CSV of %r failed", _link())
         return Response("the table could not be built; the error was logged\n", 500, mimetype="text/plain")
     parts = (part.to_csv(index=False, header=number == 0)
-             for number, part in enumerate(result.frames(CSV_CHUNK_ROWS)))
-    response = Response(parts, mimetype="text/csv", headers=_attachment(f"descent-lab-{experiment.surface}.csv"))
+             for number, part in enumerate(result.frames(CSV_CHUNK_ROWS, internals=internals)))
+    name = f"descent-lab-{experiment.surface}{'-internals' if internals else ''}.csv"
+    response = Response(parts, mimetype="text/csv", headers=_attachment(name))
     response.call_on_close(_DOWNLOADS.release)  # when the table is sent, or the client has gone
     return response
 

@@ -21,7 +21,7 @@ from ui.formats import typed
 from ui.i18n import text
 
 WINDOW = 201  # drawn steps per answer, centred on the step asked for (about 0.1 ms each to explain)
-LBFGS_WINDOW = 41  # L-BFGS's recursion is slow to trace (about 2 ms a step)
+LBFGS_WINDOW = 101  # L-BFGS's recursion is slow to trace (about 2 ms a step)
 
 
 def pair(values) -> str:

@@ -1,0 +1,252 @@
+"""The step inspector, the arrows and the curvature cross in a real browser against the real server: every
+number the page shows is the engine's (run()'s own arrays) to at least four significant digits, ← and → move
+through the steps without asking the server, and the arrows sit where θₖ and θₖ + scale·v are."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from experiments import Run, run
+from experiments.lessons import LESSONS
+from experiments.url import parse
+from tests.browser import open_app
+
+pytestmark = pytest.mark.browser
+
+# One run of every family of rules, on a surface where each does something different at step 30.
+FAMILIES = ("surface=rosenbrock&start=-1.5,2&steps=120"
+            "&opt=momentum(lr=0.0005)&opt=nesterov(lr=0.0005)&opt=adagrad(lr=0.3)&opt=rmsprop(lr=0.01)"
+            "&opt=adadelta(lr=1)&opt=adam(lr=0.05)&opt=nadam(lr=0.02)&opt=lamb(lr=0.02)&opt=newton(lr=0.5)"
+            "&opt=lbfgs(lr=0.5)&opt=sgd(lr=0.0005,momentum=0.5,weight_decay=0.1)&opt=adamw(lr=0.05,noise=0.5)")
+STEP = 30
+
+READ_INSPECTOR = """() => {
+    const body = document.querySelector('#inspector .inspect-body');
+    const out = {step: body.dataset.step, run: body.dataset.run, values: {}, equations: [], notes: [],
+                 visible: body.offsetParent !== null};
+    body.querySelectorAll('[data-key]').forEach((cell) => { out.values[cell.dataset.key] = cell.textContent; });
+    body.querySelectorAll('.inspect-equations li').forEach((li) => {
+        out.equations.push([li.querySelector('.eq').textContent,
+                            (li.querySelector('.result') || {textContent: ''}).textContent]); });
+    body.querySelectorAll('.inspect-note').forEach((p) => out.notes.push(p.textContent));
+    return out;
+}"""
+
+READ_ARROWS = """() => {
+    const gd = document.querySelector('#contour .js-plotly-plot');
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    const arrows = Array.from(gd.querySelectorAll('g.descent-vectors line.arrow')).map((line) => ({
+        kind: line.getAttribute('class').replace('arrow arrow-', ''), run: Number(line.dataset.run),
+        scale: Number(line.dataset.scale), capped: line.dataset.capped === '1',
+        from: [Number(line.getAttribute('x1')), Number(line.getAttribute('y1'))],
+        to: [Number(line.getAttribute('x2')), Number(line.getAttribute('y2'))]}));
+    const crosses = Array.from(gd.querySelectorAll('g.descent-vectors line.curvature')).map((line) => ({
+        run: Number(line.dataset.run), lambda: Number(line.dataset.lambda)}));
+    return {arrows, crosses, legend: Array.from(gd.querySelectorAll('g.arrow-legend text'), (t) => t.textContent),
+            range: [xa.range.slice(), ya.range.slice()], length: [xa._length, ya._length]};
+}"""
+PIXEL = """([x, y]) => {
+    const gd = document.querySelector('#contour .js-plotly-plot');
+    return [gd._fullLayout.xaxis.c2p(x), gd._fullLayout.yaxis.c2p(y)];
+}"""
+
+
+def numbers(text: str) -> list[float]:
+    """The numbers in a shown value: "(−1.385, 4.053e−5)" -> [-1.385, 4.053e-05]."""
+    plain = text.replace("−", "-").replace("∞", "inf")
+    return [float(v) for v in re.findall(r"-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?|-?inf", plain)]
+
+
+def same(text: str, expected, label: str) -> None:
+    """The text shows `expected` to at least four significant digits."""
+    shown = numbers(text)
+    wanted = np.atleast_1d(np.asarray(expected, dtype=float))
+    assert len(shown) == wanted.size, (label, text, wanted)
+    for value, truth in zip(shown, wanted, strict=True):
+        assert math.isclose(value, truth, rel_tol=6e-4, abs_tol=1e-300), (label, text, wanted)
+
+
+def shown_step(page, run: int, step: int):
+    page.wait_for_function(
+        "([run, step]) => { const b = document.querySelector('#inspector .inspect-body');"
+        " return b && b.dataset.run === String(run) && b.dataset.step === String(step); }",
+        arg=[run, step], timeout=30_000)
+    return page.evaluate(READ_INSPECTOR)
+
+
+def check_row(shown, result, index: int, k: int) -> None:
+    rr = result.runs[index]
+    values = shown["values"]
+    name = rr.run.name
+    same(values["theta"], rr.points[k], f"{name} θ")
+    same(values["f"], rr.loss[k], f"{name} f")
+    same(values["grad"], result.surface.gradient(rr.points[k:k + 1])[0], f"{name} ∇f")
+    same(values["lr"], rr.lr[k], f"{name} η")
+    same(values["next"], rr.points[k + 1], f"{name} θₖ₊₁")
+    same(values["delta"], rr.points[k + 1] - rr.points[k], f"{name} Δθ")
+    if rr.run.noise:
+        same(values["used"], result.gradients_used(index)[k], f"{name} noisy g")
+    for internal, recorded in rr.internals.items():
+        if f"{internal}:after" in values:
+            same(values[f"{internal}:before"], recorded[k], f"{name} {internal} before")
+            same(values[f"{internal}:after"], recorded[k + 1], f"{name} {internal} after")
+        else:  # left out only when the run never uses it
+            assert not np.any(recorded[k]) and not np.any(recorded[k + 1]), (name, internal)
+    eigen = np.linalg.eigh(result.surface.hessian(rr.points[k:k + 1])[0])[0]
+    same(values["lambda1"], eigen[0], f"{name} λ₁")
+    same(values["lambda2"], eigen[1], f"{name} λ₂")
+    if eigen[0] > 0:
+        same(values["kappa"], eigen[1] / eigen[0], f"{name} κ")
+    else:
+        assert "kappa" not in values
+    # The last equation is the update itself: its value is the engine's next point.
+    last = shown["equations"][-1]
+    assert last[0].startswith("θ ←"), (name, last)
+    same(last[1].lstrip("= "), rr.points[k + 1], f"{name} the update's result")
+
+
+@pytest.fixture(scope="module")
+def families():
+    experiment, messages = parse(FAMILIES)
+    assert not messages and len(experiment.runs) == 12
+    return run(experiment)
+
+
+def test_a_paused_link_opens_the_inspector_on_the_first_run_with_the_engines_numbers(live_server, page, families):
+    open_app(page, live_server, FAMILIES + f"&step={STEP}")
+    shown = shown_step(page, 0, STEP)
+    assert shown["visible"]
+    check_row(shown, families, 0, STEP)
+    assert page.locator("#panel-tabs [data-tab=step]").get_attribute("aria-selected") == "true"
+
+
+def test_every_family_shows_the_engines_numbers_and_the_arrow_keys_move_it_without_a_request(
+        live_server, page, families):
+    open_app(page, live_server, FAMILIES + f"&step={STEP}")
+    shown_step(page, 0, STEP)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.post_data or "")
+            if "_dash-update-component" in request.url else None)
+    for index in range(len(families.runs)):
+        page.click(f"#inspector .inspect-pick[data-run='{index}']")
+        check_row(shown_step(page, index, STEP), families, index, STEP)
+        asked.clear()
+        page.keyboard.press("ArrowRight")
+        check_row(shown_step(page, index, STEP + 1), families, index, STEP + 1)
+        page.keyboard.press("ArrowRight")
+        shown_step(page, index, STEP + 2)
+        page.keyboard.press("ArrowLeft")
+        page.keyboard.press("ArrowLeft")
+        shown_step(page, index, STEP)
+        assert not [body for body in asked if "inspect-ask" in body], families.runs[index].run.name
+
+
+def test_a_decimated_run_shows_the_nearest_drawn_step_and_says_so(live_server, page):
+    query = "surface=ellipse&kappa=10&start=-4,2&steps=6000&opt=adam(lr=0.001)"
+    result = run(parse(query)[0])
+    open_app(page, live_server, query + "&step=3001")
+    page.wait_for_function("() => document.querySelector('#inspector .inspect-body').dataset.step", timeout=30_000)
+    shown = page.evaluate(READ_INSPECTOR)
+    k = int(shown["step"])
+    drawn = page.evaluate("() => Array.from(descentLab.player.runs[0].steps)")
+    assert k in drawn and k <= 3001 and k == max(s for s in drawn if s <= 3001)
+    assert any("nearest" in note and f"{k:,}" in note for note in shown["notes"]), shown["notes"]
+    check_row(shown, result, 0, k)
+
+
+def test_the_arrows_start_at_the_head_and_end_at_theta_plus_scale_times_v_and_follow_playback(
+        live_server, page, families):
+    open_app(page, live_server, FAMILIES + f"&step={STEP}")
+    shown_step(page, 0, STEP)
+    for index, k in ((5, STEP), (5, STEP + 1), (0, STEP + 1)):
+        page.click(f"#inspector .inspect-pick[data-run='{index}']")
+        if page.evaluate("descentLab.player.step") != k:
+            page.keyboard.press("ArrowRight")
+        shown_step(page, index, k)
+        page.wait_for_function("(run) => document.querySelectorAll("
+                               "`g.descent-vectors line.arrow[data-run='${run}']`).length >= 2", arg=index)
+        drawn = page.evaluate(READ_ARROWS)
+        rr = families.runs[index]
+        theta = rr.points[k]
+        head = page.evaluate(PIXEL, theta.tolist())
+        vectors = {"gradient": -families.surface.gradient(rr.points[k:k + 1])[0],
+                   "step": rr.points[k + 1] - rr.points[k]}
+        direction = families.runs[index].run.optimizer
+        mine = [a for a in drawn["arrows"] if a["run"] == index]
+        assert {a["kind"] for a in mine} >= {"gradient", "step"}, mine
+        for arrow in mine:
+            assert np.hypot(*np.subtract(arrow["from"], head)) < 2, (direction, arrow, head)
+            if arrow["kind"] in vectors and not arrow["capped"]:
+                tip = page.evaluate(PIXEL, (theta + arrow["scale"] * vectors[arrow["kind"]]).tolist())
+                assert np.hypot(*np.subtract(arrow["to"], tip)) < 2, (direction, arrow, tip)
+        # The cross's arms are the Hessian's eigenvalues there (from float32 entries: to 1e-5 of the larger).
+        eigen = np.linalg.eigvalsh(families.surface.hessian(rr.points[k:k + 1])[0])
+        lambdas = sorted(c["lambda"] for c in drawn["crosses"] if c["run"] == index)
+        assert np.allclose(lambdas, eigen, rtol=1e-5, atol=1e-5 * np.abs(eigen).max()), (lambdas, eigen)
+    # The legend names the scales the arrows use.
+    assert any("×" in text for text in drawn["legend"])
+    before = page.evaluate(READ_ARROWS)["arrows"][0]["from"]
+    page.evaluate("() => descentLab.play()")
+    page.wait_for_timeout(600)
+    page.evaluate("() => descentLab.pause()")
+    after = page.evaluate(READ_ARROWS)["arrows"][0]["from"]
+    assert np.hypot(*np.subtract(after, before)) > 1, "the arrows follow playback"
+
+
+def test_all_runs_arrows_and_off(live_server, page, families):
+    open_app(page, live_server, FAMILIES + f"&step={STEP}")
+    shown_step(page, 0, STEP)
+    page.click("#inspector [data-arrows=all]")
+    page.wait_for_function("() => new Set(Array.from(document.querySelectorAll('g.descent-vectors line.arrow'),"
+                           " (l) => l.dataset.run)).size === 12", timeout=30_000)
+    page.click("#inspector [data-arrows=off]")
+    page.wait_for_function("() => document.querySelectorAll('g.descent-vectors line').length === 0")
+
+
+def test_a_run_is_selected_by_its_card_its_legend_entry_or_its_path(live_server, page, families):
+    open_app(page, live_server, FAMILIES + f"&step={STEP}")
+    shown_step(page, 0, STEP)
+    page.locator(".run-card").nth(3).locator(".lr-row .name").click()
+    shown_step(page, 3, STEP)
+    page.locator("#contour .legend .traces").nth(6).click()
+    shown_step(page, 6, STEP)
+    # A click on a drawn point of run 9's path (the head sits on it).
+    point = page.evaluate("""() => {
+        const gd = document.querySelector('#contour .js-plotly-plot'), box = gd.getBoundingClientRect();
+        const p = descentLab.player.runs[9], at = descentLab.position(p.steps, descentLab.player.step);
+        return [box.left + gd._fullLayout.xaxis._offset + gd._fullLayout.xaxis.c2p(p.x[at]),
+                box.top + gd._fullLayout.yaxis._offset + gd._fullLayout.yaxis.c2p(p.y[at])]; }""")
+    before = page.evaluate("descentLab.player.query")
+    page.mouse.click(*point)
+    shown_step(page, 9, STEP)
+    page.wait_for_timeout(1200)
+    assert page.evaluate("descentLab.player.query") == before, "a click on a path sets no start"
+
+
+def test_the_lr_slider_marks_two_over_lambda_max_where_gd_starts_to_diverge(live_server, page):
+    lesson = LESSONS["lr-limit"]
+    open_app(page, live_server, lesson.query)
+    experiment = parse(lesson.query)[0]
+    limit = 2 / experiment.make_surface().curvature_range()[1]
+    # The tick's place on the slider (a log10 scale from aria-valuemin to aria-valuemax), read back as an lr.
+    marks = page.evaluate("""() => Array.from(document.querySelectorAll('.run-card'), (card) => {
+        const thumb = card.querySelector('.lr-slider [role=slider]');
+        const tick = Array.from(card.querySelectorAll('.lr-slider .dash-slider-mark'))
+            .find((m) => m.textContent.trim() === '▲');
+        const percent = tick ? parseFloat(/left: calc\\(([-0-9.]+)%/.exec(tick.getAttribute('style'))[1]) : null;
+        const low = Number(thumb.getAttribute('aria-valuemin')), high = Number(thumb.getAttribute('aria-valuemax'));
+        return {note: card.querySelector('.lr-limit').textContent,
+                lr: percent === null ? null : Math.pow(10, low + percent / 100 * (high - low))}; })""")
+    assert len(marks) == 3
+    for mark in marks:
+        assert f"{limit:.4g}" in mark["note"] and "2/λmax" in mark["note"], mark
+        assert mark["lr"] is not None and math.isclose(mark["lr"], limit, rel_tol=1e-4), (mark, limit)
+    # Where the tick is, GD's divergence starts: just below it the run converges, just above it diverges.
+    below = run(experiment.replace(runs=(Run("gd", lr=limit * 0.99),)))
+    above = run(experiment.replace(runs=(Run("gd", lr=limit * 1.01),), steps=5000))
+    assert below.runs[0].diverged_at is None and below.runs[0].loss[-1] < below.runs[0].loss[0]
+    assert above.runs[0].diverged_at is not None or above.runs[0].loss[-1] > above.runs[0].loss[0]
