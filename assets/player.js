@@ -80,6 +80,10 @@
     player.rows = rows;
     player.steps = playback.steps;
     player.query = playback.query;
+    player.awaiting = false;
+    player.loads = (player.loads || 0) + 1;
+    if (!player.dragging) player.liveRuns = null;
+    window.setTimeout(flushLive, 0);
     player.page = view || player.page;
     player.expected = { contour: contour.data.length, curves: curves.data.length };
     // A link with step= (and view=) opens paused at that step (and zoomed there), once; any other fresh result
@@ -150,6 +154,7 @@
     if (!query) return noUpdate();
     // Another surface brings its own view box: the old zoom means nothing there.
     if (player.latest && surfaceOf(query) !== surfaceOf(player.latest)) player.zoom = null;
+    player.awaiting = query !== player.query;
     player.latest = query;
     player.page = view || player.page;
     var caption = document.getElementById("lesson-caption");
@@ -257,20 +262,23 @@
     checkView(contour);
     var step = player.step;
     var positions = player.runs.map(function (run) { return position(run.steps, step); });
+    // While the start is dragged, the contour shows the paths from where it is.
+    var shown = player.liveRuns && player.liveRuns.length === player.runs.length ? player.liveRuns : player.runs;
+    var shownAt = shown === player.runs ? positions : shown.map(function (run) { return position(run.steps, step); });
     traceGroups(contour).forEach(function (item) {
       var role = item.meta.role, axes = axesOf(contour, item.trace);
       if (role === "path") {
-        var run = player.runs[item.meta.run], end = positions[item.meta.run] + 1;
+        var run = shown[item.meta.run], end = shownAt[item.meta.run] + 1;
         var line = item.group.querySelector("path.js-line");
         if (line) line.setAttribute("d", polyline(run.x, run.y, end, axes));
         item.group.querySelectorAll(".points path.point").forEach(function (point) {
           var datum = point.__data__;
-          point.style.display = datum && datum.i !== undefined && datum.i >= end ? "none" : "";
+          point.style.display = (datum && datum.i !== undefined && datum.i >= end) || shown !== player.runs ? "none" : "";
         });
       } else if (role === "heads") {
         moveMarkers(item.group,
-          player.runs.map(function (run, r) { return run.x[positions[r]]; }),
-          player.runs.map(function (run, r) { return run.y[positions[r]]; }), axes);
+          shown.map(function (run, r) { return run.x[shownAt[r]]; }),
+          shown.map(function (run, r) { return run.y[shownAt[r]]; }), axes);
       }
     });
     traceGroups(curves).forEach(function (item) {
@@ -768,6 +776,7 @@
     gd._descentHooked = true;
     gd.on("plotly_afterplot", function () { window.requestAnimationFrame(draw); });
     if (gd.closest("#contour")) {
+      attachDrag(gd);
       attachClick(gd);
       gd.on("plotly_relayout", function () { recordZoom(gd); });
       // With the inspector open, a click on a run's path or legend entry selects the run (and sets no start).
@@ -1146,7 +1155,8 @@
     var down = null, pending = null;
     gd.addEventListener("pointerdown", function (event) {
       var area = event.target.closest && event.target.closest(".nsewdrag");
-      down = area && event.isPrimary ? { x: event.clientX, y: event.clientY, at: performance.now() } : null;
+      down = area && event.isPrimary && !player.dragging ? { x: event.clientX, y: event.clientY, at: performance.now() }
+        : null;
     }, true);
     // On the window: plotly covers the page with its drag layer on a mouse press, so the release lands there.
     window.addEventListener("pointerup", function (event) {
@@ -1182,6 +1192,111 @@
     return Number((Math.round(value / unit) * unit).toPrecision(12));
   }
 
+  /* Dragging the start marker or an lr slider re-runs while it moves. Only the latest value counts: one is sent
+   * when nothing is in flight (no edit on its way and no result being computed or still to be drawn), and any
+   * value that arrives meanwhile replaces the waiting one, so there is never a backlog of stale requests. */
+  player.inFlight = 0;
+  player.awaiting = false;  // an edit made a new query whose result is not drawn yet
+  var live = { waiting: null, sent: 0 };
+  function offerLive(change) {
+    live.waiting = change;
+    flushLive();
+  }
+  function flushLive() {
+    var change = live.waiting;
+    // A dragged start's paths count as in flight until they are drawn (Dash keeps only the newest answer of a
+    // callback, so asking again before that would throw the last one away).
+    var liveOut = live.askedAt && performance.now() - live.askedAt < 2000;
+    if (!change || editBusy() || liveOut) return;
+    live.waiting = null;
+    live.sent += 1;
+    if (change.kind === "start" && !change.last) {
+      live.askedAt = performance.now();
+      var url = "live.json?" + new URLSearchParams({ x: change.x, y: change.y, query: player.query }).toString();
+      sendRequest(url).then(function (response) { return response.status === 200 ? response.json() : null; })
+        .catch(function () { return null; }).then(liveIn);
+    } else if (change.kind === "start") {
+      window.dash_clientside.set_props("click-start", { data: { x: change.x, y: change.y, at: Date.now() } });
+    } else {
+      player.expectingSince = performance.now();
+      window.dash_clientside.set_props({ type: "run-field", run: change.run, field: "lr" }, { value: change.value });
+    }
+  }
+  lab.live = live;
+  /* An edit is on its way from the moment a field is given a value (Dash sends the request a little later) until
+   * its result is drawn. */
+  function editBusy() {
+    var expecting = player.expectingSince && performance.now() - player.expectingSince < 500;
+    return player.inFlight > 0 || player.awaiting || expecting;
+  }
+
+  /* The paths from the dragged start, written over the plot's own until the release's full result is drawn. */
+  function liveIn(data) {
+    if (data && typeof data === "object" && data.runs && data.from === player.query && player.dragging) {
+      player.liveRuns = data.runs.map(function (entry) {
+        return { x: decode(entry.x), y: decode(entry.y), steps: decode(entry.steps) };
+      });
+      player.liveDrawn = (player.liveDrawn || 0) + 1;
+      draw();
+    }
+    live.askedAt = 0;
+    window.setTimeout(flushLive, 0);
+  }
+  lab.liveIn = liveIn;
+
+  var GRAB_PX = 14;  // how near the start marker a press picks it up
+  function startPixel(gd) {
+    var start = gd._fullData.filter(function (t) { return t.meta && t.meta.role === "start"; })[0];
+    if (!start) return null;
+    var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+    return { x: box.left + xa._offset + xa.c2p(start.x[0]), y: box.top + ya._offset + ya.c2p(start.y[0]),
+             group: traceGroups(gd).filter(function (item) { return item.meta.role === "start"; })[0] };
+  }
+  function attachDrag(gd) {
+    if (gd._descentDrag) return;
+    gd._descentDrag = true;
+    var dragging = null;
+    function near(event) {
+      var at = startPixel(gd);
+      return at && Math.hypot(event.clientX - at.x, event.clientY - at.y) <= GRAB_PX ? at : null;
+    }
+    gd.addEventListener("pointermove", function (event) {
+      if (dragging) return;
+      var area = gd.querySelector(".nsewdrag");
+      if (area) area.style.cursor = near(event) ? "grab" : "";
+    });
+    gd.addEventListener("pointerdown", function (event) {
+      if (!event.isPrimary || !event.target.closest || !event.target.closest(".nsewdrag")) return;
+      var at = near(event);
+      if (!at) return;
+      // Taken before plotly sees it: a cancelled pointerdown sends no mousedown, so no zoom box starts.
+      event.preventDefault();
+      event.stopPropagation();
+      dragging = { id: event.pointerId, marker: at.group };
+      player.dragging = true;
+      try { event.target.setPointerCapture(event.pointerId); } catch (error) { /* not every target can */ }
+    }, true);
+    gd.addEventListener("touchstart", function (event) { if (dragging) event.stopPropagation(); }, true);
+    // While dragging, plotly's hover (tens of milliseconds a move over the level lines) stays out of the way.
+    ["mousemove", "mousedown", "mouseup", "touchmove"].forEach(function (type) {
+      gd.addEventListener(type, function (event) { if (dragging) event.stopPropagation(); }, true);
+    });
+    function move(event, last) {
+      if (!dragging || event.pointerId !== dragging.id) return;
+      var layout = gd._fullLayout, xa = layout.xaxis, ya = layout.yaxis, box = gd.getBoundingClientRect();
+      var px = Math.max(0, Math.min(xa._length, event.clientX - box.left - xa._offset));
+      var py = Math.max(0, Math.min(ya._length, event.clientY - box.top - ya._offset));
+      // The marker follows the pointer at once; the paths follow as results come back.
+      var point = dragging.marker && dragging.marker.group.querySelector(".points path.point");
+      if (point) point.setAttribute("transform", "translate(" + px.toFixed(1) + "," + py.toFixed(1) + ")");
+      offerLive({ kind: "start", x: roundTo(xa.p2d(px), xa.range), y: roundTo(ya.p2d(py), ya.range), last: last });
+      if (last) { dragging = null; player.dragging = false; player.pathPicked = performance.now(); }
+    }
+    window.addEventListener("pointermove", function (event) { move(event, false); }, true);
+    window.addEventListener("pointerup", function (event) { move(event, true); }, true);
+    window.addEventListener("pointercancel", function (event) { move(event, true); }, true);
+  }
+
   /* While a result takes longer than BUSY_AFTER ms, cover the plots with "computing… 1.2 s" instead of showing
    * the stale result. The run callback's requests are counted as they go out and come back. */
   var BUSY_AFTER = 300;
@@ -1193,10 +1308,22 @@
     // The run and the sweep callbacks, and an edit that tunes (which steps a sweep).
     var heavy = body.indexOf('"output":"..contour.figure.') >= 0 || body.indexOf('"output":"..sweep-plot.figure.') >= 0 ||
       (body.indexOf('"output":"..query.data.') >= 0 && /run-tune|tune-all\.n_clicks/.test(changed(body)));
+    var editing = body.indexOf('"output":"..query.data.') >= 0 || body.indexOf('"output":"..contour.figure.') >= 0;
+    if (editing) {
+      player.inFlight += 1;
+      player.expectingSince = 0;
+      // Done when the whole answer has arrived, and a moment later: by then Dash has applied it, and an answer
+      // that made a new query has marked its result as awaited.
+      var finished = function () { window.setTimeout(function () { player.inFlight -= 1; flushLive(); }, 50); };
+      var whole = function (response) { response.clone().text().then(finished, finished); return response; };
+      var failed = function (error) { finished(); throw error; };
+      if (!heavy) return sendRequest.apply(this, arguments).then(whole, failed);
+    }
     if (!heavy) return sendRequest.apply(this, arguments);
     player.computing += 1;
     if (player.busySince === null) player.busySince = performance.now();
-    return sendRequest.apply(this, arguments).finally(function () {
+    var request = editing ? sendRequest.apply(this, arguments).then(whole, failed) : sendRequest.apply(this, arguments);
+    return request.finally(function () {
       player.computing -= 1;
       if (!player.computing) player.busySince = null;
       showBusy();
@@ -1224,10 +1351,23 @@
     var fromSlider = context.triggered.some(function (t) { return t.prop_id.indexOf("lr-slider") >= 0; });
     if (fromSlider && typeof sliderValue === "number") {
       lab.lastSlider = sliderValue;
-      return [noUpdate(), Number(Math.pow(10, sliderValue).toPrecision(3))];
+      var value = Number(Math.pow(10, sliderValue).toPrecision(3));
+      // While the slider is dragged its value changes many times a second: the field (and so a re-run) takes
+      // only the latest, when nothing is in flight.
+      if (editBusy()) {
+        var id = JSON.parse(context.triggered[0].prop_id.split(".")[0]);
+        offerLive({ kind: "lr", run: id.run, value: value });
+        return [noUpdate(), noUpdate()];
+      }
+      player.expectingSince = performance.now();
+      return [noUpdate(), value];
     }
     var typed = typeof fieldValue === "string" ? Number(fieldValue.trim() || NaN) : fieldValue;
-    if (typeof typed === "number" && isFinite(typed) && typed > 0) return [Math.log10(typed), noUpdate()];
+    if (typeof typed === "number" && isFinite(typed) && typed > 0) {
+      // The field took the slider's own value: leave the thumb where the hand is.
+      if (typeof sliderValue === "number" && Math.abs(sliderValue - Math.log10(typed)) < 0.005) return [noUpdate(), noUpdate()];
+      return [Math.log10(typed), noUpdate()];
+    }
     return [noUpdate(), noUpdate()];
   };
 

@@ -250,3 +250,81 @@ def test_the_lr_slider_marks_two_over_lambda_max_where_gd_starts_to_diverge(live
     above = run(experiment.replace(runs=(Run("gd", lr=limit * 1.01),), steps=5000))
     assert below.runs[0].diverged_at is None and below.runs[0].loss[-1] < below.runs[0].loss[0]
     assert above.runs[0].diverged_at is not None or above.runs[0].loss[-1] > above.runs[0].loss[0]
+
+
+DRAG = ("surface=rosenbrock&start=-1.5,2&steps=1000&opt=gd(lr=0.001)&opt=momentum(lr=0.001)"
+        "&opt=nesterov(lr=0.001)&opt=adam(lr=0.05)&opt=rmsprop(lr=0.01)&opt=adagrad(lr=0.5)")
+START_PIXEL = """() => { const gd = document.querySelector('#contour .js-plotly-plot');
+    const t = gd._fullData.find((t) => t.meta && t.meta.role === 'start');
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+    return [box.left + xa._offset + xa.c2p(t.x[0]), box.top + ya._offset + ya.c2p(t.y[0])]; }"""
+
+
+def test_dragging_the_start_redraws_the_paths_while_it_moves_and_ends_on_the_engines_paths(live_server, page):
+    open_app(page, live_server, DRAG)
+    page.evaluate("descentLab.pause()")
+    x0, y0 = page.evaluate(START_PIXEL)
+    drawn_before = page.evaluate("descentLab.player.liveDrawn || 0")
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    began = page.evaluate("performance.now()")
+    for i in range(1, 41):
+        page.mouse.move(x0 + 4 * i, y0 + 3 * i)
+    page.mouse.up()
+    seconds = (page.evaluate("performance.now()") - began) / 1000
+    live = page.evaluate("({drawn: descentLab.player.liveDrawn || 0, sent: descentLab.live.sent})")
+    redraws = live["drawn"] - drawn_before
+    print(f"dragging: {redraws} redraws in {seconds:.2f} s ({redraws / seconds:.1f} a second)")
+    # The paths followed the marker while it moved, and every answer asked for was drawn (but the release's, sent
+    # as a click, and one that may land after the release): no stale backlog.
+    assert redraws >= 5 and live["sent"] - redraws <= 2, live
+    # The release sets the start where the marker was let go, and the page draws the engine's paths from there.
+    final = page.evaluate("""([x, y]) => { const gd = document.querySelector('#contour .js-plotly-plot');
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+        return [xa.p2d(x - box.left - xa._offset), ya.p2d(y - box.top - ya._offset)]; }""", [x0 + 160, y0 + 120])
+    page.wait_for_function("() => descentLab.player.query === descentLab.player.latest && !descentLab.player.liveRuns",
+                           timeout=30_000)
+    experiment = parse(page.evaluate("descentLab.player.query"))[0]
+    assert np.allclose(experiment.start, final, atol=0.01), (experiment.start, final)
+    result = run(experiment)
+    paths = page.evaluate("""() => document.querySelector('#contour .js-plotly-plot')._fullData
+        .filter((t) => t.meta && t.meta.role === 'path').map((t) => [Array.from(t.x), Array.from(t.y)])""")
+    for rr, (xs, ys) in zip(result.runs, paths, strict=True):
+        assert np.allclose(xs, rr.points[:len(xs), 0].astype(np.float32), rtol=1e-6)
+        assert np.allclose(ys, rr.points[:len(ys), 1].astype(np.float32), rtol=1e-6)
+
+
+def test_dragging_an_lr_slider_reruns_while_it_moves_with_one_request_at_a_time(live_server, page):
+    open_app(page, live_server, DRAG)
+    page.evaluate("descentLab.pause()")
+    in_flight = {"now": 0, "most": 0, "edits": 0}
+
+    def sent(request):
+        if '"output":"..query.data.' in (request.post_data or ""):
+            in_flight["now"] += 1
+            in_flight["edits"] += 1
+            in_flight["most"] = max(in_flight["most"], in_flight["now"])
+
+    def done(request):
+        if '"output":"..query.data.' in (request.post_data or ""):
+            in_flight["now"] -= 1
+
+    page.on("request", sent)
+    page.on("requestfinished", done)
+    thumb = page.locator(".run-card").nth(3).locator("[role=slider]")
+    thumb.scroll_into_view_if_needed()
+    box = thumb.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for i in range(1, 31):
+        page.mouse.move(box["x"] + box["width"] / 2 - 3 * i, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+    page.wait_for_function("() => descentLab.player.query === descentLab.player.latest && !descentLab.live.waiting",
+                           timeout=30_000)
+    page.wait_for_timeout(500)
+    shown = float(page.locator(".run-card").nth(3).locator(".lr-row input").input_value())
+    experiment = parse(page.evaluate("descentLab.player.query"))[0]
+    # Several re-runs while dragging, never two edits at once, and the last value is the one on screen.
+    assert in_flight["edits"] >= 3 and in_flight["most"] == 1, in_flight
+    assert math.isclose(experiment.runs[3].lr, shown, rel_tol=1e-9) and shown < 0.05, (experiment.runs[3].lr, shown)

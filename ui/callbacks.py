@@ -24,6 +24,7 @@ from ui.figures import (
     contour_figure,
     curves_figure,
     drawn,
+    drawn_steps,
     landscape_box,
     landscape_of,
     loss_offset,
@@ -33,6 +34,7 @@ from ui.figures import (
     view_key,
     with_row_ranges,
 )
+from ui.formats import typed
 from ui.i18n import LANGUAGES, Text, choose_language, text
 from ui.inspector import inspection, vectors
 from ui.landscape import LANDSCAPE_TRACES, landscape_image, level_traces
@@ -434,6 +436,30 @@ def on_vectors(ask):
         logging.getLogger(__name__).exception("the vectors of %r failed", ask)
         raise PreventUpdate from None
     return {**data, "query": ask["query"], "asked": wanted}
+
+
+LIVE_POINTS = 500  # most points per path while the start is dragged: the release draws the full figures
+
+
+def live_paths(query: str, x, y) -> dict | None:
+    """While the start marker is dragged: only the runs' paths from the new start, which the player writes into
+    the plot it has (a whole new figure takes plotly a few hundred milliseconds to draw). The release sends the
+    start as a click does, and the page gets its full figures. None for a start the experiment cannot take."""
+    x, y = to_number(x), to_number(y)
+    if not isinstance(query, str) or len(query) > 20_000 or x is None or y is None:
+        return None
+    experiment, _ = parse(query)
+    try:
+        moved = experiment.replace(start=(x, y))
+    except ValueError:  # outside the surface's box, or where the loss overflows
+        return None
+    result, _ = computed(to_query(moved))
+    runs = []
+    for rr in result.runs:
+        picked = drawn_steps(rr.loss, rr.grad_norm, LIVE_POINTS)
+        runs.append({"x": typed(rr.points[picked, 0]), "y": typed(rr.points[picked, 1]),
+                     "steps": typed(picked, "i4")})
+    return {"query": to_query(moved), "from": query, "start": [x, y], "runs": runs}
 
 
 def on_limits(query, view_data=None):

@@ -89,7 +89,7 @@ def lr_control(t: Text, run_index: int, run: Run, experiment: Experiment | None 
     low, high = math.log10(param.low), math.log10(param.high)
     marks, note = lr_limit(t, experiment, run_index) if experiment is not None else (lr_marks(param), "")
     slider = dcc.Slider(id={"type": "lr-slider", "run": run_index}, min=low, max=high, step=0.01,
-                        value=math.log10(run.lr), marks=marks, allow_direct_input=False, updatemode="mouseup",
+                        value=math.log10(run.lr), marks=marks, allow_direct_input=False, updatemode="drag",
                         className="lr-slider")
     field = number_input(field_id(run_index, "lr"), run.lr)
     tip = t.declared(param.help)

@@ -14,11 +14,12 @@ import logging
 import threading
 from urllib.parse import quote
 
+import orjson
 from flask import Response, request
 
 from experiments.lessons import LESSONS
 from experiments.url import View, parse, parse_view, to_query
-from ui.callbacks import accepted_languages, computed, swept
+from ui.callbacks import accepted_languages, computed, live_paths, swept
 from ui.i18n import choose_language
 from ui.standalone import standalone_html
 
@@ -33,6 +34,7 @@ def register_downloads(server) -> None:
                         lambda: download_csv(internals=True))
     server.add_url_rule("/download.html", "download_html", download_html)
     server.add_url_rule("/download.sweep.csv", "download_sweep_csv", download_sweep_csv)
+    server.add_url_rule("/live.json", "live_json", live_json)
 
 
 def _link() -> str:
@@ -77,6 +79,19 @@ def download_sweep_csv() -> Response:
         logging.getLogger(__name__).exception("the sweep CSV of %r failed", _link())
         return Response("the table could not be built; the error was logged\n", 500, mimetype="text/plain")
     return Response(table, mimetype="text/csv", headers=_attachment(f"descent-lab-{experiment.surface}-sweep.csv"))
+
+
+def live_json() -> Response:
+    """/live.json?x=…&y=…&query=<link>: the paths from a dragged start (ui.callbacks.live_paths), or 204 for a
+    start the experiment cannot take. A plain route, so the page can ask again the moment an answer is drawn."""
+    try:
+        data = live_paths(request.args.get("query", ""), request.args.get("x"), request.args.get("y"))
+    except Exception:
+        logging.getLogger(__name__).exception("the live paths of %r failed", _link())
+        data = None
+    if data is None:
+        return Response(status=204)
+    return Response(orjson.dumps(data), mimetype="application/json", headers={"Cache-Control": "no-store"})
 
 
 def _busy() -> Response:
