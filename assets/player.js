@@ -104,6 +104,7 @@
     }
     var scrub = document.getElementById("scrub");
     if (scrub) scrub.max = String(playback.steps);
+    if (view && view.plot === "3d" && !player.plot3dOpened) { player.plot3dOpened = true; showPanel("3d"); }
     var carried = carriedPlayback(playback.query);
     if (carried) {
       // The same experiment in another language or mode: go on where it was, playing or paused.
@@ -116,7 +117,7 @@
     } else if (opened && view.step !== null && view.step !== undefined) {
       player.openedAt = view.query;
       pause();
-      if (!player.stepShownOnce) { player.stepShownOnce = true; showPanel("step"); }
+      if (!player.stepShownOnce && view.plot !== "3d") { player.stepShownOnce = true; showPanel("step"); }
       seek(view.step);
     } else {
       if (opened) player.openedAt = view.query;
@@ -142,6 +143,9 @@
     if (zoom) step += "&view=" + zoom.join(",");
     // A lesson's key stays only while the experiment is the lesson's: its caption describes that experiment.
     var suffix = view.lessonQuery && query !== view.lessonQuery ? view.plain || "" : view.suffix || "";
+    // A page key like present, but the tab can change it without a reload: the page keeps it itself.
+    var plot3d = player.plot3d === undefined ? view.plot === "3d" : player.plot3d;
+    if (plot3d) suffix += "&plot=3d";
     return "?" + query + step + suffix;
   }
 
@@ -297,6 +301,7 @@
     });
     drawVectors(contour);
     renderInspector();
+    moveHeads3d(step);
     player.frames += 1;
     return true;
   }
@@ -689,6 +694,59 @@
     background.setAttribute("height", ((items.length + 0.3) * font * 1.35).toFixed(0));
   }
 
+  /* The heads on the 3-D surface: plotly's WebGL scene has no SVG to write, so the heads trace is restyled, at
+   * most every 50 ms (the scene redraws in a few milliseconds; a frame's other work comes first). */
+  /* The camera a user turned to stays through re-runs. Plotly's uirevision does not keep a 3-D scene's camera
+   * reliably (plotly.js issues 4978 and 5050), so the page keeps it: the last camera the user set is put back on
+   * each new figure. */
+  function keepCamera(gd) {
+    if (!gd._descentCamera) {
+      gd._descentCamera = true;
+      gd.on("plotly_relayout", function (update) {
+        if (update && update["scene.camera"]) player.camera3d = JSON.parse(JSON.stringify(update["scene.camera"]));
+      });
+      // A new figure comes by its own callback, after the 2-D plots: put the camera and the heads right then.
+      gd.on("plotly_afterplot", function () { window.requestAnimationFrame(function () { moveHeads3d(player.step); }); });
+    }
+    var figure = gd.data;
+    if (!player.camera3d || gd._cameraFor === figure) return;
+    gd._cameraFor = figure;
+    var shown = gd._fullLayout.scene && gd._fullLayout.scene.camera;
+    if (shown && JSON.stringify(shown.eye) === JSON.stringify(player.camera3d.eye)) return;
+    window.Plotly.relayout(gd, { "scene.camera": player.camera3d });
+  }
+
+  function moveHeads3d(step) {
+    var gd = player.plot3d && graph("surface3d");
+    if (!gd || !gd._fullData || !gd._fullLayout.scene) return;
+    keepCamera(gd);
+    var heads = gd.data.findIndex(function (t) { return t.meta && t.meta.role === "heads3d"; });
+    if (heads < 0) return;
+    var paths = [];
+    gd.data.forEach(function (trace) {
+      if (trace.meta && trace.meta.role === "path3d") {
+        if (!trace._decoded) trace._decoded = { x: decode(trace.x), y: decode(trace.y), z: decode(trace.z) };
+        paths[trace.meta.run] = trace._decoded;
+      }
+    });
+    var at = player.runs.map(function (run) { return run.steps ? position(run.steps, step) : 0; });
+    var key = player.query + "|" + at.join(",");
+    if (gd._headsKey === key) return;
+    var now = performance.now();
+    if (gd._headsPending || now - (gd._headsAt || 0) < 50) {
+      if (!gd._headsTimer) gd._headsTimer = window.setTimeout(function () { gd._headsTimer = null; moveHeads3d(player.step); }, 60);
+      return;
+    }
+    var xs = [], ys = [], zs = [];
+    paths.forEach(function (path, r) { xs.push(path.x[at[r]]); ys.push(path.y[at[r]]); zs.push(path.z[at[r]]); });
+    if (xs.length !== player.runs.length) return;  // the 3-D figure is of another result: it is on its way
+    gd._headsKey = key;
+    gd._headsAt = now;
+    gd._headsPending = true;
+    window.Plotly.restyle(gd, { x: [xs], y: [ys], z: [zs] }, [heads]).then(function () { gd._headsPending = false; },
+                                                                            function () { gd._headsPending = false; });
+  }
+
   /* Plot text follows the page's root font size, which grows with the window (a projector gets larger type). */
   function fitFonts(gd) {
     var size = Math.round(parseFloat(window.getComputedStyle(document.documentElement).fontSize));
@@ -952,13 +1010,20 @@
     if (!box) return;
     box.classList.toggle("show-sweep", name === "sweep");
     box.classList.toggle("show-step", name === "step");
+    box.classList.toggle("show-3d", name === "3d");
     player.stepShown = name === "step";
+    player.plot3d = name === "3d";
+    if (player.plot3d && !player.plot3dAsked) {
+      player.plot3dAsked = true;
+      window.dash_clientside.set_props("plot3d-on", { data: true });
+    }
+    writeAddress();
     var app = document.getElementById("app");
     if (app) app.classList.toggle("sweep-first", name === "sweep");
     box.querySelectorAll(".tab").forEach(function (tab) {
       tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
     });
-    ["curves", "sweep-plot", "contour"].forEach(function (id) {
+    ["curves", "sweep-plot", "contour", "surface3d"].forEach(function (id) {
       var gd = graph(id);
       if (gd && gd._fullLayout && gd.offsetParent) window.Plotly.Plots.resize(gd);
     });

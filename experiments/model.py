@@ -213,7 +213,7 @@ class Experiment:
 
 # Names a surface or a run may not use for its own parameters: they are already keys of the link.
 RESERVED_TOP_LEVEL = {"surface", "start", "steps", "seed", "opt", "sweep", "measure", "tolerance", "step", "view",
-                      "lang", "present", "hide", "lesson"}
+                      "lang", "present", "hide", "lesson", "plot"}
 RESERVED_IN_RUN = {"schedule", "noise", "label"}
 
 

@@ -48,7 +48,8 @@ from surfaces import SURFACES
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_RUNS = (("gd", {"lr": 1e-3}), ("momentum", {"lr": 1e-3}), ("adam", {"lr": 0.05}))
 PLAYBACK_STEP = Param("step", 0, 0, STEPS.high, kind=INT, help="playback position")
-VIEW_KEYS = {"step", "view", "lang", "present", "hide", "lesson"}  # read by the app, not part of the Experiment
+PLOTS = {"", "2d", "3d"}  # the page key plot= ("2d", the default, is not written)
+VIEW_KEYS = {"step", "view", "lang", "present", "hide", "lesson", "plot"}  # read by the app, not part of the Experiment
 VIEW_LIMIT = 10 * START_LIMIT  # a zoomed view box stays within this
 ZOOM_SMALLEST = 1e-9  # a zoom box's span, against the surface's own box
 ZOOM_ASPECT = 1e3  # how far a zoom box may be out of the surface box's shape
@@ -67,6 +68,7 @@ class View:
     present: bool = False
     hide: tuple[str, ...] = ()
     lesson: str = ""
+    plot: str = ""  # "3d": the surface in 3-D in the contour's place
 
 
 class _Warnings(list):
@@ -251,7 +253,12 @@ def parse_view(query: str) -> tuple[View, list[str]]:
     present = values.get("present", "").strip().lower() in {"1", "true", "yes", "on"}
     hide = tuple(sorted({h.strip()[:32] for h in values.get("hide", "").split(",") if h.strip()}))[:32]
     lesson = re.sub(r"[^a-z0-9_-]", "", values.get("lesson", "").lower())[:40]
-    return View(step=step, zoom=zoom, lang=lang, present=present, hide=hide, lesson=lesson), list(warnings)
+    plot = values.get("plot", "").strip().lower()
+    if plot not in PLOTS:
+        warnings.add(message("unknown-plot", given=_show(plot), known=", ".join(sorted(PLOTS - {""}))))
+        plot = ""
+    return View(step=step, zoom=zoom, lang=lang, present=present, hide=hide, lesson=lesson, plot=plot), \
+        list(warnings)
 
 
 def fit_zoom(zoom: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> Message | None:
@@ -388,6 +395,8 @@ def to_query(experiment: Experiment, view: View | None = None) -> str:
                 parts.append((key, getattr(view, key)))
         if view.present:
             parts.append(("present", "1"))
+        if view.plot == "3d":
+            parts.append(("plot", "3d"))
         if view.hide:
             parts.append(("hide", ",".join(view.hide)))
     return "&".join(f"{key}={quote(value, safe=_SAFE)}" for key, value in parts)

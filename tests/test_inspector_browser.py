@@ -328,3 +328,76 @@ def test_dragging_an_lr_slider_reruns_while_it_moves_with_one_request_at_a_time(
     # Several re-runs while dragging, never two edits at once, and the last value is the one on screen.
     assert in_flight["edits"] >= 3 and in_flight["most"] == 1, in_flight
     assert math.isclose(experiment.runs[3].lr, shown, rel_tol=1e-9) and shown < 0.05, (experiment.runs[3].lr, shown)
+
+
+THREE_D = "surface=rosenbrock&start=-1.5,2&steps=300&opt=adam(lr=0.05)&opt=momentum(lr=0.001)&opt=newton(lr=0.5)"
+READ_3D = """() => { const gd = document.querySelector('#surface3d .js-plotly-plot');
+    if (!gd || !gd._fullData || !gd._fullLayout.scene) return null;
+    return {traces: gd._fullData.map((t) => ({type: t.type, meta: t.meta || null,
+                                               x: t.x ? Array.from(t.x) : null, y: t.y ? Array.from(t.y) : null,
+                                               z: t.z && t.type !== 'surface' ? Array.from(t.z) : null})),
+            camera: gd._fullLayout.scene.camera, zlog: gd.layout.meta.log,
+            visible: gd.offsetParent !== null}; }"""
+
+
+def test_the_3d_view_lies_the_paths_on_the_surface_moves_the_heads_and_survives_a_fresh_page(live_server, page):
+    from ui.figures import drawn, landscape_of
+    from ui.surface3d import heights
+
+    open_app(page, live_server, THREE_D + "&plot=3d")
+    page.wait_for_function(f"() => ({READ_3D})() && ({READ_3D})().traces.length >= 5", timeout=60_000)
+    scene = page.evaluate(READ_3D)
+    assert scene["visible"] and "&plot=3d" in page.evaluate("location.search")
+    kinds = [t["type"] for t in scene["traces"]]
+    paths = [t for t in scene["traces"] if t["meta"] and t["meta"]["role"] == "path3d"]
+    assert kinds.count("surface") == 1 and len(paths) == 3
+    # The paths are the engine's, at the heights of the contour's log levels (Rosenbrock's are log).
+    result = run(parse(THREE_D)[0])
+    land = landscape_of(result)
+    assert scene["zlog"] is True and land.log
+    for rr, picked, path in zip(result.runs, drawn(result), paths, strict=True):
+        assert np.allclose(path["x"], rr.points[picked, 0], rtol=1e-6)
+        expected = np.minimum(heights(land, rr.loss[picked]), max(path["z"]))
+        assert np.allclose(np.array(path["z"])[:10], expected[:10] + (path["z"][0] - expected[0]), atol=1e-4)
+    # The heads move with playback, in step with the 2-D plot.
+    def heads():
+        return next(t for t in page.evaluate(READ_3D)["traces"] if t["meta"] and t["meta"]["role"] == "heads3d")
+
+    page.evaluate("() => descentLab.seek(120)")
+    page.wait_for_function("""() => { const gd = document.querySelector('#surface3d .js-plotly-plot');
+        const h = gd._fullData.find((t) => t.meta && t.meta.role === 'heads3d');
+        return Math.abs(h.x[0] - descentLab.player.runs[0].x[descentLab.position(descentLab.player.runs[0].steps,
+            120)]) < 1e-6; }""", timeout=10_000)
+    at = heads()
+    assert np.isclose(at["x"][0], result.runs[0].points[120, 0], rtol=1e-6)
+    assert np.isclose(at["y"][1], result.runs[1].points[120, 1], rtol=1e-6)
+    # A camera turned by hand stays through a re-run.
+    box = page.locator("#surface3d").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(box["x"] + box["width"] / 2 + 12 * i, box["y"] + box["height"] / 2 + 3 * i)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    turned = page.evaluate(READ_3D)["camera"]["eye"]
+    assert not np.allclose([turned["x"], turned["y"], turned["z"]], [0.35, -1.9, 1.35], atol=1e-3), turned
+    before = page.evaluate("descentLab.player.query")
+    page.evaluate("() => window.dash_clientside.set_props('click-start', {data: {x: -1.2, y: 1.8, at: Date.now()}})")
+    page.wait_for_function("(q) => descentLab.player.query !== q", arg=before, timeout=30_000)
+    page.wait_for_timeout(800)
+    eye = page.evaluate(READ_3D)["camera"]["eye"]
+    assert np.allclose([eye["x"], eye["y"], eye["z"]], [turned["x"], turned["y"], turned["z"]], atol=1e-6), eye
+    # A fresh page from the address is in 3-D again.
+    page.reload()
+    page.wait_for_function(f"() => ({READ_3D})() && ({READ_3D})().traces.length >= 5", timeout=60_000)
+    assert page.evaluate(READ_3D)["visible"]
+    assert page.locator("#panel-tabs [data-tab='3d']").get_attribute("aria-selected") == "true"
+
+
+def test_the_html_export_of_a_3d_page_carries_the_surface(live_server, page):
+    open_app(page, live_server, THREE_D + "&plot=3d&step=40")
+    html_text = page.evaluate("() => fetch('download.html' + location.search).then((r) => r.text())")
+    assert 'id="surface3d"' in html_text and '"type":"surface"' in html_text
+    assert "plot=3d" in html_text
+    plain = page.evaluate("() => fetch('download.html?" + THREE_D + "').then((r) => r.text())")
+    assert 'id="surface3d"' not in plain

@@ -40,6 +40,7 @@ from ui.inspector import inspection, vectors
 from ui.landscape import LANDSCAPE_TRACES, landscape_image, level_traces
 from ui.layout import HIDEABLE, add_run_title, messages_block, page
 from ui.state import Controls, edit, structure
+from ui.surface3d import surface_figure
 from ui.sweeps import sweep_figure
 from ui.theme import run_style
 
@@ -85,6 +86,8 @@ def register(app) -> None:
     app.callback(Output("inspection", "data"), Input("inspect-ask", "data"), State("view", "data"),
                  prevent_initial_call=True)(on_inspect)
     app.callback(Output("vectors", "data"), Input("vectors-ask", "data"), prevent_initial_call=True)(on_vectors)
+    app.callback(Output("surface3d", "figure"), Input("query", "data"), Input("plot3d-on", "data"),
+                 State("view", "data"), prevent_initial_call=True)(on_surface3d)
     app.callback(Output({"type": "lr-slider", "run": ALL}, "marks"),
                  Output({"type": "lr-limit", "run": ALL}, "children"),
                  Input("query", "data"), State("view", "data"))(on_limits)
@@ -161,7 +164,7 @@ def render_page(search: str):
     view = View(step=view.step if view.step is None else min(view.step, experiment.steps), zoom=zoom,
                 lang=view.lang if view.lang and not unknown else "", present=view.present,
                 hide=tuple(name for name in view.hide if name in HIDEABLE),
-                lesson=view.lesson if view.lesson in LESSONS else "")
+                lesson=view.lesson if view.lesson in LESSONS else "", plot=view.plot)
     query = to_query(experiment)
     suffix = to_query(experiment, View(lang=view.lang, present=view.present, hide=view.hide,
                                        lesson=view.lesson))[len(query):]
@@ -460,6 +463,18 @@ def live_paths(query: str, x, y) -> dict | None:
         runs.append({"x": typed(rr.points[picked, 0]), "y": typed(rr.points[picked, 1]),
                      "steps": typed(picked, "i4")})
     return {"query": to_query(moved), "from": query, "start": [x, y], "runs": runs}
+
+
+def on_surface3d(query, shown, view_data=None):
+    """The 3-D view of the experiment, once its tab has been opened (and again for each new query while it is)."""
+    if not query or not shown:
+        raise PreventUpdate
+    try:
+        result, _ = computed(query)
+        return surface_figure(result, drawn(result), _text_of(view_data).lang)
+    except Exception:
+        logging.getLogger(__name__).exception("the 3-D view of %s failed", query)
+        raise PreventUpdate from None
 
 
 def on_limits(query, view_data=None):

@@ -111,7 +111,8 @@ def download_html() -> Response:
         if lesson is not None and lesson.query != to_query(experiment):
             lesson = None  # edited since: the caption would describe another experiment
         result, _ = computed(to_query(experiment))
-        shown = View(step=view.step, zoom=view.zoom, lang=view.lang, lesson=view.lesson if lesson else "")
+        shown = View(step=view.step, zoom=view.zoom, lang=view.lang, lesson=view.lesson if lesson else "",
+                     plot=view.plot)
         # The page's own address, so that the file links back to what it shows.
         page = standalone_html(result, title=lesson.title[lang] if lesson else None, lang=lang,
                                caption=lesson.caption[lang] if lesson else "", view=shown,

@@ -77,11 +77,11 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
         dcc.Store(id="view", data={"suffix": view_suffix, "plain": plain_suffix, "step": view.step,
                                    "zoom": list(view.zoom) if view.zoom else None, "query": query,
                                    "lang": t.lang, "lessonQuery": lesson.query if lesson else "",
-                                   "lesson": lesson.slug if lesson else "", "svg": t("svg")}),
+                                   "lesson": lesson.slug if lesson else "", "svg": t("svg"), "plot": view.plot}),
         dcc.Store(id="edited"), dcc.Store(id="sweep-shown"),
         # The step inspector's and the arrows' data, asked for by the player (assets/player.js) when shown.
         dcc.Store(id="inspect-ask"), dcc.Store(id="inspection"), dcc.Store(id="inspected"),
-        dcc.Store(id="vectors-ask"), dcc.Store(id="vectors"), dcc.Store(id="vectors-in"),
+        dcc.Store(id="vectors-ask"), dcc.Store(id="vectors"), dcc.Store(id="vectors-in"), dcc.Store(id="plot3d-on"),
         dcc.Store(id="drawn"), dcc.Store(id="click-start"), dcc.Store(id="playback"), dcc.Store(id="player-ready"),
         # The contour's zoom, for the landscape under it: the player writes it after a zoom or pan.
         dcc.Store(id="zoom-box", data={"box": list(view.zoom), "view": view_key(experiment)} if view.zoom else None),
@@ -141,11 +141,15 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                     html.Div([html.Button(t("tab-curves"), className="tab", **{"data-tab": "curves"}),
                               html.Button(t("tab-step"), className="tab", title=t("tab-step-help"),
                                           **{"data-tab": "step"}),
+                              html.Button(t("plot-3d"), className="tab", title=t("plot-3d-help"),
+                                          **{"data-tab": "3d"}),
                               html.Button(t("tab-sweep"), className="tab", id="tab-sweep", hidden=not experiment.sweep,
                                           **{"data-tab": "sweep"})],
                              id="panel-tabs", className="tabs", role="tablist"),
                     dcc.Graph(id="curves", config=config, className="graph curves", figure=empty),
                     inspector_panel(t),
+                    # The surface in 3-D (ui/surface3d.py), drawn once its tab has been opened.
+                    dcc.Graph(id="surface3d", config=config, className="graph surface3d", figure=empty),
                     html.Div([
                         dcc.RadioItems(id="sweep-run", options=[], value=0, inline=True, className="sweep-runs"),
                         dcc.Graph(id="sweep-plot", config=config, className="graph sweep", figure=empty),

@@ -42,6 +42,7 @@ from ui.figures import (
 )
 from ui.i18n import match_language, text
 from ui.locales.plotly import modebar_locale
+from ui.surface3d import surface_figure
 
 FRAMES = 200  # most animation frames (and at least half as many); always step 0 and the last step
 FRAME_POINTS = 400  # most points of a run's path inside one frame (the last frame draws them all)
@@ -223,17 +224,34 @@ def standalone_html(result: Result, title: str | None = None, lang: str = "en", 
     view = view or View()
     zoom = usable_zoom(view.zoom, home_box(result.surface, experiment.start)) if view.zoom else None
     step = None if view.step is None else min(max(view.step, 0), max(len(rr.points) for rr in result.runs) - 1)
-    query = to_query(experiment, View(step=step, zoom=zoom, lang=view.lang, lesson=view.lesson))
+    query = to_query(experiment, View(step=step, zoom=zoom, lang=view.lang, lesson=view.lesson, plot=view.plot))
     figure = json.dumps(standalone_figure(result, key, zoom=zoom, step=step), allow_nan=False,
                         ensure_ascii=False, separators=(",", ":"))
-    # Inside <script>, "</script>" or "<!--" in a label must not end the block: no "<" reaches it raw.
-    figure = figure.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    figure = _script_safe(figure)
+    surface = ""
+    if view.plot == "3d":  # the page showed the surface in 3-D: so does the file, below the animation
+        shown_at = step if step is not None else max(len(rr.points) for rr in result.runs) - 1
+        data = json.dumps(surface_figure(result, drawn(result), key, step=shown_at), allow_nan=False,
+                          ensure_ascii=False, separators=(",", ":"))
+        surface = _SURFACE.format(figure=_script_safe(data))
     shown = html.escape(title.strip())
     link = html.escape(address + "?" + query)
     back = f'<a href="{link}"><code>{link}</code></a>' if address else f"<code>{link}</code>"
     return _PAGE.format(lang=key, title=shown, link=html.escape(t("link")), back=back,
                         caption=f'<p class="caption">{html.escape(caption.strip())}</p>' if caption.strip() else "",
-                        font=FONT["family"], plotly=_plotly_js(), figure=figure)
+                        font=FONT["family"], plotly=_plotly_js(), figure=figure, surface=surface)
+
+
+def _script_safe(data: str) -> str:
+    # Inside <script>, "</script>" or "<!--" in a label must not end the block: no "<" reaches it raw.
+    return data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+_SURFACE = """<div id="surface3d" style="height: 480px; min-width: 760px;"></div>
+<script type="application/json" id="surface3d-data">{figure}</script>
+<script>Plotly.newPlot(document.getElementById("surface3d"),
+  JSON.parse(document.getElementById("surface3d-data").textContent));</script>
+"""
 
 
 _PAGE = """<!DOCTYPE html>
@@ -278,6 +296,7 @@ h1 {{ margin: 0; font-size: 1.35rem; font-weight: 600; }}
   }});
 }})();
 </script>
+{surface}
 </body>
 </html>
 """
