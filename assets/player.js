@@ -471,8 +471,9 @@
       var item = element("li");
       item.dataset.line = String(line[0]);
       item.appendChild(element("span", "eq", data.lines[line[0]][0]));
-      if (line[1]) item.appendChild(element("span", "filled", "= " + line[1]));
-      if (line[2]) item.appendChild(element("span", "result", "= " + line[2]));
+      // A pair never breaks across lines: "(−4.139, 0.2527)" stays whole.
+      if (line[1]) item.appendChild(element("span", "filled", "= " + line[1].replace(/, /g, ",\u00a0")));
+      if (line[2]) item.appendChild(element("span", "result", "= " + line[2].replace(/, /g, ",\u00a0")));
       list.appendChild(item);
     });
     body.appendChild(list);
@@ -671,6 +672,7 @@
     var box = document.getElementById("inspector");
     var w = box ? wordsOf(box) : {};
     var font = Math.round(parseFloat(window.getComputedStyle(document.documentElement).fontSize)) || 12;
+    if (height < 420) font = Math.max(9, Math.round(font * 0.8));  // a phone's plot keeps most of its room
     var items = [];
     if (used.gradient) items.push(["gradient", (w["arrow-gradient"] || "−∇f") + " " + (w["arrow-scale"] || "×{scale}").replace("{scale}", scaleText(s.gradient))]);
     if (used.direction) items.push(["direction", (w["arrow-direction"] || "direction") + " " + symbols.join(", ")]);

@@ -138,3 +138,66 @@ def test_a_long_l_bfgs_run_is_explained_only_as_far_as_replaying_is_cheap():
     trace = inspect_run(result, 0, [10, REPLAY_LIMIT + 5])
     assert trace.steps == [10] and trace.replayed
     assert math.isfinite(trace.theta_next[0, 0])
+
+
+# -- what the page is sent ----------------------------------------------------------------------------------------
+
+def test_the_inspection_payload_is_strict_json_for_a_diverging_run_and_matches_the_trace():
+    import json
+
+    from ui.inspector import inspection, vectors
+
+    result = run(Experiment("ellipse", [Run("gd", lr=0.5), Run("adam", lr=0.05)], steps=200))
+    assert result.runs[0].diverged_at is not None
+    for index in range(2):
+        data = inspection(result, index, 10**9)
+        json.dumps(data, allow_nan=False)
+        assert data["steps"][-1] == len(result.runs[index].points) - 1
+        assert data["rows"][-1]["why"] == "last"
+        json.dumps(vectors(result, [index])["runs"][str(index)], allow_nan=False)
+    shown = inspection(result, 1, 5)
+    row = shown["rows"][shown["steps"].index(5)]
+    trace = inspect_run(result, 1, [5])
+    assert row["next"] == "(" + ", ".join(number_text(float(v)) for v in trace.theta_next[0]) + ")"
+    assert [shown["lines"][i][0] for i, _, _ in row["eq"]] == [e.equation for e in trace.equations[0]]
+
+
+def parse_start(query: str):
+    from experiments.url import parse
+
+    return parse(query)[0].start
+
+
+def test_hostile_inspector_and_live_requests_get_no_update_never_an_error():
+    from dash.exceptions import PreventUpdate
+
+    from ui.callbacks import live_paths, on_inspect, on_vectors
+
+    good = "surface=ellipse&steps=20&opt=adam(lr=0.1)"
+    for ask in (None, [], {"query": 3}, {"query": good, "run": 7, "step": 1}, {"query": good, "run": "0"},
+                {"query": "x" * 30_000, "run": 0, "step": 0}, {"query": good, "run": True, "step": None}):
+        with pytest.raises(PreventUpdate):
+            on_inspect(ask)
+    assert on_inspect({"query": good, "run": 0, "step": -5})["steps"][0] == 0
+    with pytest.raises(PreventUpdate):
+        on_vectors({"query": good, "runs": "all"})
+    assert on_vectors({"query": good, "runs": [0, 99, "x"]})["asked"] == [0]
+    assert live_paths(good, "nan", 1) is None
+    far = live_paths(good, 1e300, 0)  # clamped as a link's start is
+    assert far is None or abs(parse_start(far["query"])[0]) < 1e6
+    assert live_paths(good, "1.5", "-0.5")["start"] == [1.5, -0.5]
+
+
+def test_the_stability_limit_is_the_rules_edge_on_the_ellipse_and_local_elsewhere():
+    from experiments.inspect import stability_limit
+
+    ellipse = Experiment("ellipse", [Run("gd"), Run("momentum", momentum=0.9), Run("nesterov", momentum=0.9),
+                                     Run("adam")], surface_params={"kappa": 10})
+    lam = ellipse.make_surface().curvature_range()[1]
+    limits = [stability_limit(ellipse, i) for i in range(4)]
+    assert math.isclose(limits[0].lr, 2 / lam) and not limits[0].local
+    assert math.isclose(limits[1].lr, 2 * 1.9 / lam)
+    assert math.isclose(limits[2].lr, (2 + 1.8) / ((1 + 1.8) * lam))
+    assert limits[3] is None  # Adam has no closed form
+    saddle = stability_limit(Experiment("saddle", [Run("gd")], start=(0.5, 0.5)), 0)
+    assert saddle.local and saddle.saddle

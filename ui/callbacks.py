@@ -411,7 +411,7 @@ def on_inspect(ask, view_data=None):
     """The inspector's window of steps around the one the paused player shows, for one run."""
     try:
         result = _asked(ask)
-        run_index, step = ask.get("run"), ask.get("step")
+        run_index, step = (ask.get("run"), ask.get("step")) if result is not None else (None, None)
         if result is None or not isinstance(run_index, int) or not isinstance(step, int) \
                 or not 0 <= run_index < len(result.runs):
             raise PreventUpdate
@@ -428,7 +428,7 @@ def on_vectors(ask):
     """The arrows' and the curvature cross's vectors, for the runs the player draws them for."""
     try:
         result = _asked(ask)
-        runs = ask.get("runs") if isinstance(ask, dict) else None
+        runs = ask.get("runs") if result is not None else None
         if result is None or not isinstance(runs, list):
             raise PreventUpdate
         wanted = sorted({r for r in runs if isinstance(r, int) and 0 <= r < len(result.runs)})
@@ -453,8 +453,9 @@ def live_paths(query: str, x, y) -> dict | None:
         return None
     experiment, _ = parse(query)
     try:
-        moved = experiment.replace(start=(x, y))
-    except ValueError:  # outside the surface's box, or where the loss overflows
+        # Read back through the parser, which clamps a start as it does in any link.
+        moved, _ = parse(to_query(experiment.replace(start=(x, y))))
+    except ValueError:  # where the loss overflows
         return None
     result, _ = computed(to_query(moved))
     runs = []
