@@ -22,6 +22,7 @@ bench: $(VENV)/.installed-test browser-deps
 	$(PY) bench/ui.py
 	$(PY) bench/sweep.py
 	$(PY) bench/sharing.py
+	$(PY) bench/why.py
 	$(PY) bench/load.py
 	$(PY) bench/cold_start.py
 

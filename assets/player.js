@@ -504,6 +504,7 @@
     var curv = row.curv, lines = element("table", "inspect-values inspect-curvature");
     var caption = element("caption", "", w.curvature);
     lines.appendChild(caption);
+    valueRow(lines, "H", curv.h, "hessian");
     valueRow(lines, "λ₁", curv.l[0], "lambda1");
     valueRow(lines, "λ₂", curv.l[1], "lambda2");
     if (curv.v) valueRow(lines, w.directions, curv.v[0] + "  " + curv.v[1], "vectors");

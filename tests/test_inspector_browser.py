@@ -96,7 +96,9 @@ def check_row(shown, result, index: int, k: int) -> None:
             same(values[f"{internal}:after"], recorded[k + 1], f"{name} {internal} after")
         else:  # left out only when the run never uses it
             assert not np.any(recorded[k]) and not np.any(recorded[k + 1]), (name, internal)
-    eigen = np.linalg.eigh(result.surface.hessian(rr.points[k:k + 1])[0])[0]
+    hessian = result.surface.hessian(rr.points[k:k + 1])[0]
+    same(values["hessian"], hessian.ravel(), f"{name} H")
+    eigen = np.linalg.eigh(hessian)[0]
     same(values["lambda1"], eigen[0], f"{name} λ₁")
     same(values["lambda2"], eigen[1], f"{name} λ₂")
     if eigen[0] > 0:

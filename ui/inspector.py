@@ -36,7 +36,8 @@ def curvature(hessian: np.ndarray) -> dict:
     values, vectors = np.linalg.eigh(hessian)
     low, high = float(values[0]), float(values[1])
     kappa = number_text(high / low) if low > 0 else None
-    return {"l": [number_text(low), number_text(high)], "v": [pair(vectors[:, 0]), pair(vectors[:, 1])],
+    matrix = "[" + "; ".join(", ".join(number_text(float(v)) for v in row) for row in hessian) + "]"
+    return {"h": matrix, "l": [number_text(low), number_text(high)], "v": [pair(vectors[:, 0]), pair(vectors[:, 1])],
             "kappa": kappa, "saddle": low < 0 < high, "flat": low <= 0 and not low < 0 < high}
 
 
