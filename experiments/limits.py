@@ -19,3 +19,10 @@ MAX_WORK = 1_600_000
 MAX_SWEEP_WORK = 16_777_216
 MAX_SWEEP_AXES = 2
 MAX_SWEEP_COUNT = (256, 64)  # values per axis, for a sweep of one axis and of two
+# A typed formula (experiments/formula.py): its length, its syntax tree's size and depth, the largest constant
+# exponent, and the time to parse and differentiate it.
+FORMULA_MAX_LENGTH = 300
+FORMULA_MAX_NODES = 200
+FORMULA_MAX_DEPTH = 30
+FORMULA_MAX_EXPONENT = 100
+FORMULA_MAX_SECONDS = 0.2

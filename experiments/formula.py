@@ -1,0 +1,235 @@
+"""A loss typed by the user, read as data: parsed by Python's own parser in eval mode, checked node by node against
+a whitelist, and only then built into a sympy expression, which gives the exact gradient and Hessian.
+
+No user text reaches eval, exec, compile, sympify, parse_expr or lambdify: `ast.parse` builds a syntax tree and
+runs nothing; the tree is walked here, every node checked, and the sympy expression made from the checked nodes.
+Code is generated (by lambdify) only from that expression.
+
+Grammar: numbers, `x`, `y`, `pi`, `e`; `+ − * / ^ **` and unary minus; the functions in FUNCTIONS. There is no
+implicit multiplication: `2x` is refused with its position, and `2*x` is what to write. `^` is a power, as on a
+slide (Python would read it as exclusive or).
+
+    formula = read_formula("(1-x)^2 + 100*(y-x^2)^2")   # Formula, or raises FormulaError(message, position)
+    formula.f(x, y), formula.grad_f(x, y), formula.hess_f(x, y)
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from experiments.limits import (
+    FORMULA_MAX_DEPTH,
+    FORMULA_MAX_EXPONENT,
+    FORMULA_MAX_LENGTH,
+    FORMULA_MAX_NODES,
+    FORMULA_MAX_SECONDS,
+)
+
+FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sinh", "cosh", "atan", "sigmoid", "min",
+             "max")
+NAMES = ("x", "y", "pi", "e")
+_ARITY = {"min": (2, 8), "max": (2, 8)}  # every other function takes one argument
+_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+
+
+class FormulaError(ValueError):
+    """Why a formula cannot be used; `position` is the 1-based character where the problem is, when known."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message if position is None else f"{message} (at character {position})")
+        self.reason = message
+        self.position = position
+
+
+@dataclass(frozen=True)
+class Formula:
+    text: str  # as typed (after the length check)
+    expression: object  # the sympy expression
+    gradient: tuple  # sympy ∂f/∂x, ∂f/∂y
+    hessian: tuple  # sympy ∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²
+    f: Callable
+    grad_f: Callable
+    hess_f: Callable
+
+
+def read_formula(text: str) -> Formula:
+    """The formula in `text`, or FormulaError saying what is wrong and where. Never evaluates the text."""
+    return _read(str(text))
+
+
+@lru_cache(maxsize=64)
+def _read(text: str) -> Formula:
+    import sympy
+
+    began = time.perf_counter()
+    if len(text) > FORMULA_MAX_LENGTH:
+        raise FormulaError(f"the formula is {len(text):,} characters long; at most {FORMULA_MAX_LENGTH} are read")
+    if not text.strip():
+        raise FormulaError("the formula is empty")
+    bad = next((i for i, ch in enumerate(text) if not (ch.isascii() and (ch.isprintable() or ch in " \t"))), None)
+    if bad is not None:
+        raise FormulaError(f"{text[bad]!r} is not part of a formula", bad + 1)
+    tree = _syntax(text)
+    x, y = sympy.symbols("x y", real=True)
+    expression = _build(tree.body, {"x": x, "y": y, "pi": sympy.pi, "e": sympy.E}, sympy)
+    if not expression.free_symbols <= {x, y}:  # pragma: no cover - only x and y can be built
+        raise FormulaError("the formula may use only x and y")
+    gradient = (sympy.diff(expression, x), sympy.diff(expression, y))
+    hessian = (sympy.diff(gradient[0], x), sympy.diff(gradient[0], y), sympy.diff(gradient[1], y))
+    if time.perf_counter() - began > FORMULA_MAX_SECONDS:
+        limit = f"{FORMULA_MAX_SECONDS * 1000:.0f} ms"
+        raise FormulaError(f"the formula takes too long to differentiate (more than {limit})")
+    f = _numeric(sympy, (x, y), expression)
+    grad = _numeric(sympy, (x, y), gradient)
+    hess = _numeric(sympy, (x, y), hessian)
+    return Formula(text, expression, gradient, hessian, f, grad, hess)
+
+
+def _syntax(text: str) -> ast.Expression:
+    """Python's parser in eval mode, on the text with `^` written `**`: it builds a tree and runs nothing. An error
+    is reported at its place in the text as typed."""
+    source, origin = _rewritten(text)
+    try:
+        with warnings.catch_warnings():  # "invalid decimal literal" and the like are errors of ours, not warnings
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        at = min(max((error.offset or 1) - 1, 0), len(origin) - 1)
+        raise FormulaError("this is not a formula: " + _syntax_reason(error), origin[at] + 1) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise FormulaError("the formula is nested too deeply") from None
+    nodes, depth = _size(tree)
+    if nodes > FORMULA_MAX_NODES:
+        raise FormulaError(f"the formula has more than {FORMULA_MAX_NODES} parts")
+    if depth > FORMULA_MAX_DEPTH:
+        raise FormulaError(f"the formula is nested {depth} deep; at most {FORMULA_MAX_DEPTH} levels are allowed")
+    return tree
+
+
+def _rewritten(text: str) -> tuple[str, list[int]]:
+    """`^` as `**`, and for each character of the result the index of the typed character it came from."""
+    parts, origin = [], []
+    for index, char in enumerate(text):
+        parts.append("**" if char == "^" else char)
+        origin += [index] * (2 if char == "^" else 1)
+    return "".join(parts), origin
+
+
+def _syntax_reason(error: SyntaxError) -> str:
+    reason = (error.msg or "invalid syntax").strip()
+    if "decimal literal" in reason:
+        return "write a product with * (2*x, not 2x)"
+    if reason.startswith("invalid syntax"):
+        return "check the operators and brackets"
+    return reason.replace("'", "")  # "( was never closed"
+
+
+def _size(tree) -> tuple[int, int]:
+    """Node count and depth, without recursion (a deep tree must not overflow the stack)."""
+    count, deepest, stack = 0, 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        deepest = max(deepest, depth)
+        if count > FORMULA_MAX_NODES * 4:
+            break
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return count, deepest
+
+
+def _build(node, names: dict, sympy):
+    """The sympy expression of a checked node; anything not on the whitelist is refused with its position."""
+    where = getattr(node, "col_offset", None)
+    position = None if where is None else where + 1
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        value = node.value
+        if not math.isfinite(value) or abs(value) > 1e300:
+            raise FormulaError("a number in the formula is too large", position)
+        return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value, 17)
+    if isinstance(node, ast.Name):
+        if node.id in names:
+            return names[node.id]
+        raise FormulaError(f"{node.id!r} is not a name a formula may use (x, y, pi, e)", position)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        operand = _build(node.operand, names, sympy)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp) and isinstance(node.op, _OPERATORS):
+        left, right = _build(node.left, names, sympy), _build(node.right, names, sympy)
+        if isinstance(node.op, ast.Pow):
+            if right.is_number and (not right.is_finite or abs(complex(right)) > FORMULA_MAX_EXPONENT):
+                raise FormulaError(f"an exponent is beyond ±{FORMULA_MAX_EXPONENT}", position)
+            if left.is_number and right.is_number and abs(complex(left)) > 1 and \
+                    abs(complex(right)) * math.log10(abs(complex(left))) > 300:
+                raise FormulaError("a power in the formula is too large", position)
+            return left**right
+        return _ARITHMETIC[type(node.op)](left, right)
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name):
+            _refuse(node.func, position)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise FormulaError(f"{name!r} is not a function a formula may use ({', '.join(FUNCTIONS)})", position)
+        if node.keywords:
+            raise FormulaError(f"{name}() takes no named arguments", position)
+        low, high = _ARITY.get(name, (1, 1))
+        if not low <= len(node.args) <= high:
+            want = "one argument" if high == 1 else f"{low} to {high} arguments"
+            raise FormulaError(f"{name}() takes {want}", position)
+        arguments = [_build(a, names, sympy) for a in node.args]
+        return _FUNCTION_BUILDERS[name](sympy, *arguments)
+    _refuse(node, position)
+
+
+def _refuse(node, position):
+    kind = type(node).__name__
+    what = {"Attribute": "attribute access", "Lambda": "a lambda", "Constant": "a string or other constant",
+            "Subscript": "indexing", "Compare": "a comparison", "BoolOp": "and/or", "IfExp": "if/else",
+            "ListComp": "a comprehension", "GeneratorExp": "a comprehension", "List": "a list",
+            "Tuple": "a tuple", "Dict": "a dict", "Set": "a set", "Starred": "*", "JoinedStr": "a string",
+            "BinOp": "that operator", "UnaryOp": "that operator", "NamedExpr": ":="}.get(kind, kind)
+    raise FormulaError(f"{what} is not allowed in a formula", position)
+
+
+_ARITHMETIC = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+               ast.Div: lambda a, b: a / b}
+_FUNCTION_BUILDERS = {
+    "sin": lambda s, a: s.sin(a), "cos": lambda s, a: s.cos(a), "tan": lambda s, a: s.tan(a),
+    "exp": lambda s, a: s.exp(a), "log": lambda s, a: s.log(a), "sqrt": lambda s, a: s.sqrt(a),
+    "abs": lambda s, a: s.Abs(a), "tanh": lambda s, a: s.tanh(a), "sinh": lambda s, a: s.sinh(a),
+    "cosh": lambda s, a: s.cosh(a), "atan": lambda s, a: s.atan(a),
+    "sigmoid": lambda s, a: 1 / (1 + s.exp(-a)),
+    "min": lambda s, *a: s.Min(*a), "max": lambda s, *a: s.Max(*a),
+}
+
+
+# abs, min and max have kinks: their derivatives are steps (Heaviside) and, once more, a Dirac delta, which is 0
+# everywhere but on the kink itself, where the Hessian is undefined anyway.
+_KINKS = {"Heaviside": lambda value, at_zero=0.5: np.heaviside(value, at_zero),
+          "DiracDelta": lambda value, *order: np.zeros_like(np.asarray(value, dtype=float))}
+
+
+def _numeric(sympy, symbols, expression) -> Callable:
+    """A NumPy function of (x, y) generated from the checked expression (never from the user's text); a result
+    that is a constant is broadcast to the shape of x."""
+    function = sympy.lambdify(symbols, expression, modules=[_KINKS, "numpy"])
+
+    def evaluate(x, y):
+        with np.errstate(all="ignore"):
+            value = function(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        shape = np.shape(x)
+        if isinstance(value, tuple):
+            return tuple(np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for v in value)
+        return np.broadcast_to(np.asarray(value, dtype=float), shape).copy()
+
+    return evaluate
+
+
+__all__ = ["FUNCTIONS", "NAMES", "Formula", "FormulaError", "read_formula"]
