@@ -32,6 +32,7 @@ from experiments.limits import (
     FORMULA_MAX_NODES,
     FORMULA_MAX_SECONDS,
 )
+from surfaces.base import CriticalPoint, classify
 
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sinh", "cosh", "atan", "sigmoid", "min",
              "max")
@@ -232,4 +233,41 @@ def _numeric(sympy, symbols, expression) -> Callable:
     return evaluate
 
 
-__all__ = ["FUNCTIONS", "NAMES", "Formula", "FormulaError", "read_formula"]
+# -- critical points ----------------------------------------------------------------------------------------------
+
+CRITICAL_GRID = 9  # Newton starts per axis over the box
+CRITICAL_ITERATIONS = 60
+
+
+def critical_points(formula: Formula, box: tuple[float, float, float, float]) -> list[CriticalPoint]:
+    """The critical points in `box`: Newton's method on the gradient from a grid of starts, all at once, then the
+    converged points merged (closer than 1e-6 of the box) and classified by the Hessian's eigenvalues. A formula
+    with none in the box gives []."""
+    x0, x1, y0, y1 = box
+    xs, ys = np.meshgrid(np.linspace(x0, x1, CRITICAL_GRID), np.linspace(y0, y1, CRITICAL_GRID))
+    x, y = xs.ravel().astype(float), ys.ravel().astype(float)
+    with np.errstate(all="ignore"):
+        for _ in range(CRITICAL_ITERATIONS):
+            gx, gy = formula.grad_f(x, y)
+            hxx, hxy, hyy = formula.hess_f(x, y)
+            det = hxx * hyy - hxy * hxy
+            step_x = np.where(det != 0, (hyy * gx - hxy * gy) / det, 0.0)
+            step_y = np.where(det != 0, (hxx * gy - hxy * gx) / det, 0.0)
+            x, y = x - step_x, y - step_y
+        gx, gy = formula.grad_f(x, y)
+        hxx, hxy, hyy = formula.hess_f(x, y)
+    scale = max(x1 - x0, y1 - y0)
+    inside = (np.isfinite(x) & np.isfinite(y) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+              & (np.hypot(gx, gy) < 1e-9 * max(1.0, scale)))
+    found: list[CriticalPoint] = []
+    for i in np.flatnonzero(inside):
+        if any(np.hypot(p.x - x[i], p.y - y[i]) < 1e-6 * scale for p in found):
+            continue
+        hessian = np.array([[hxx[i], hxy[i]], [hxy[i], hyy[i]]])
+        if not np.all(np.isfinite(hessian)) or abs(np.linalg.det(hessian)) < 1e-12:
+            continue  # degenerate: not a point Newton can tell apart (a trough, a plateau)
+        found.append(CriticalPoint(float(x[i]), float(y[i]), classify(hessian)))
+    return sorted(found, key=lambda p: (p.kind, p.x, p.y))
+
+
+__all__ = ["FUNCTIONS", "NAMES", "Formula", "FormulaError", "critical_points", "read_formula"]

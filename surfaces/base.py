@@ -121,7 +121,7 @@ class Surface:
                 if point is None:
                     continue
                 if all(abs(point[0] - c.x) + abs(point[1] - c.y) > 1e-6 for c in found):
-                    found.append(CriticalPoint(float(point[0]), float(point[1]), _classify(self.hessian(point))))
+                    found.append(CriticalPoint(float(point[0]), float(point[1]), classify(self.hessian(point))))
             self._critical = tuple(found)
         return self._critical
 
@@ -148,7 +148,8 @@ def _polish(surface: Surface, point: np.ndarray) -> np.ndarray | None:
     return point if converged else None
 
 
-def _classify(hessian: np.ndarray) -> str:
+def classify(hessian: np.ndarray) -> str:
+    """MINIMUM, MAXIMUM or SADDLE, from the signs of the Hessian's eigenvalues at a critical point."""
     low, high = np.linalg.eigvalsh(hessian)
     if low > 0:
         return MINIMUM

@@ -124,3 +124,18 @@ def test_two_thousand_hostile_formulas_give_a_formula_or_a_reason_and_nothing_el
             value = formula.f(np.array([0.3, -0.7]), np.array([0.5, 1.1]))
         assert value.shape == (2,)
     assert refused > 1_000 and read > 50  # the generator makes both kinds
+
+
+@pytest.mark.parametrize(("text", "box", "expected"), [
+    (ROSENBROCK, (-2, 2, -1, 3), [(1.0, 1.0, "minimum")]),
+    ("x^2 - y^2", (-1, 1, -1, 1), [(0.0, 0.0, "saddle")]),
+    ("x^4 - 2*x^2 + y^2", (-2, 2, -2, 2), [(-1.0, 0.0, "minimum"), (1.0, 0.0, "minimum"), (0.0, 0.0, "saddle")]),
+    ("-(x^2 + y^2)", (-1, 1, -1, 1), [(0.0, 0.0, "maximum")]),
+    ("x + y", (-1, 1, -1, 1), []),
+])
+def test_critical_points_are_found_by_newton_from_a_grid_and_classified_by_the_hessian(text, box, expected):
+    from experiments.formula import critical_points
+
+    found = critical_points(read_formula(text), box)
+    assert sorted((p.kind, round(p.x, 9), round(p.y, 9)) for p in found) == \
+        sorted((kind, x, y) for x, y, kind in expected)
