@@ -11,6 +11,7 @@ import pytest
 
 from experiments.formula import FUNCTIONS, FormulaError, read_formula
 from surfaces import get_surface
+from tests import differences
 
 ROSENBROCK = "(1-x)^2 + 100*(y-x^2)^2"
 SMOOTH = [ROSENBROCK, "x^2 + 10*y^2", "sin(x)*cos(y) + 0.1*(x^2+y^2)", "exp(-x^2-y^2) - log(1 + x^2 + y^2)",
@@ -37,17 +38,7 @@ def test_the_gradient_and_hessian_are_exact_against_finite_differences(text):
     formula = read_formula(text)
     rng = np.random.default_rng(1)
     x, y = rng.uniform(-1.5, 1.5, 50), rng.uniform(-1.5, 1.5, 50)
-    h = 1e-6
-    gx = (formula.f(x + h, y) - formula.f(x - h, y)) / (2 * h)
-    gy = (formula.f(x, y + h) - formula.f(x, y - h)) / (2 * h)
-    grad = formula.grad_f(x, y)
-    assert np.allclose(grad[0], gx, rtol=1e-5, atol=1e-6) and np.allclose(grad[1], gy, rtol=1e-5, atol=1e-6)
-    hxx = (formula.grad_f(x + h, y)[0] - formula.grad_f(x - h, y)[0]) / (2 * h)
-    hxy = (formula.grad_f(x, y + h)[0] - formula.grad_f(x, y - h)[0]) / (2 * h)
-    hyy = (formula.grad_f(x, y + h)[1] - formula.grad_f(x, y - h)[1]) / (2 * h)
-    hess = formula.hess_f(x, y)
-    for exact, numeric in zip(hess, (hxx, hxy, hyy), strict=True):
-        assert np.allclose(exact, numeric, rtol=1e-4, atol=1e-5), text
+    differences.assert_exact(formula.f, formula.grad_f, formula.hess_f, x, y)
 
 
 @pytest.mark.parametrize(("text", "reason", "position"), [
