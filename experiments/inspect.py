@@ -415,7 +415,8 @@ def stability_limit(experiment, index: int) -> StabilityLimit | None:
 # -- as text -------------------------------------------------------------------------------------------------------
 
 def number_text(value) -> str:
-    """At least 4 significant digits, as the page shows them: ``0.9``, ``−3.214``, ``4.053e−5``."""
+    """At least 4 significant digits, as the page shows them: ``0.9`` and ``1e−8`` where that is the value
+    exactly, else ``−3.214``, ``2.070``, ``4.053e−5``."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -429,10 +430,15 @@ def number_text(value) -> str:
     magnitude = abs(value)
     text = ""
     if 1e-3 <= magnitude < 1e5:
-        text = f"{value:.{max(4, math.floor(math.log10(magnitude)) + 1)}g}"  # every digit of the integer part
+        digits = max(4, math.floor(math.log10(magnitude)) + 1)  # every digit of the integer part
+        text = f"{value:.{digits}g}"
+        if float(text) != value:  # rounded: keep the trailing zeros that are significant ("2.070", not "2.07")
+            text = f"{value:#.{digits}g}".rstrip(".")
     if not text or "e" in text:  # beyond that range, or rounded up to 1e5
         mantissa, exponent = f"{value:.3e}".split("e")
-        text = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+        if float(f"{mantissa}e{exponent}") == value:
+            mantissa = mantissa.rstrip("0").rstrip(".")  # exact: 1e−8, not 1.000e−8
+        text = f"{mantissa}e{int(exponent)}"
     return text.replace("-", "−")
 
 

@@ -111,14 +111,21 @@ def pair(values) -> str:
 
 
 @pytest.mark.parametrize("value", [0.9, -3.2145, 4.0527e-5, 123456.0, -1e-300, 7.0, 0.0001234567, 99999.5,
-                                   12345.678, 0.001, 1e5, -0.25])
+                                   12345.678, 0.001, 1e5, -0.25, 2.0700001e-4, 1.2000003, 0.30000000000000004])
 def test_numbers_show_at_least_four_significant_digits_and_read_back(value):
     text = number_text(value)
     assert re.fullmatch(r"−?\d+(\.\d+)?(e−?\d+)?", text), text
     back = float(text.replace("−", "-"))
     assert abs(back - value) <= 5e-4 * abs(value), (value, text)  # within half a unit of the fourth digit
     if 1e-3 <= abs(value) < 1e4:
-        assert text == f"{value:.4g}".replace("-", "−") or float(text) == float(f"{value:.4g}")
+        assert float(text.replace("−", "-")) == float(f"{value:.4g}")
+    mantissa = text.replace("−", "").split("e")[0].replace(".", "").lstrip("0")
+    assert len(mantissa) >= 4 or back == value, (value, text)  # fewer digits only when they are the value
+
+
+def test_significant_trailing_zeros_are_kept_and_exact_values_stay_short():
+    assert number_text(2.0700001e-4) == "2.070e−4" and number_text(2.07e-4) == "2.07e−4"
+    assert number_text(1.2000003) == "1.200" and number_text(0.9) == "0.9" and number_text(1e-8) == "1e−8"
 
 
 def test_only_lines_with_an_equation_are_shown_and_each_rule_has_some():
