@@ -576,8 +576,10 @@
     return node;
   }
 
-  /* One scale per unit for every arrow of a result and view: the power of ten that draws the median arrow at about
-   * an eighth of the plot. Gradients (−∇f, b, m) share one; steps (Δθ, Newton's and L-BFGS's d) the other. */
+  /* One scale per unit for every arrow of a result and view: the power of ten that draws the 90th-percentile arrow
+   * at about a seventh of the plot (a run that converges has most of its steps tiny: the median would blow the
+   * early arrows up past the plot). Gradients (−∇f, b, m) share one; steps (Δθ, Newton's and L-BFGS's d) the
+   * other. */
   function scales(gd) {
     var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
     var key = [xa.range.join(), ya.range.join(), xa._length, ya._length].join("|");
@@ -596,11 +598,11 @@
       add("step", entry.d);
       if (entry.m) add(entry.units === "step" ? "step" : "gradient", entry.m);
     });
-    var target = 0.12 * Math.min(xa._length, ya._length), out = { key: key };
+    var target = 0.15 * Math.min(xa._length, ya._length), out = { key: key };
     Object.keys(lengths).forEach(function (kind) {
       var sorted = lengths[kind].sort(function (a, b) { return a - b; });
-      var median = sorted.length ? sorted[sorted.length >> 1] : 0;
-      out[kind] = median > 0 ? Math.pow(10, Math.round(Math.log10(target / median))) : 1;
+      var high = sorted.length ? sorted[Math.floor(0.9 * (sorted.length - 1))] : 0;
+      out[kind] = high > 0 ? Math.pow(10, Math.floor(Math.log10(target / high))) : 1;
     });
     v.scales = out;
     return out;
