@@ -1017,10 +1017,11 @@
     box.classList.toggle("show-step", name === "step");
     box.classList.toggle("show-3d", name === "3d");
     player.stepShown = name === "step";
+    // The 3-D figure is built only while its tab is shown (and again on opening it, for the result on screen).
+    var was3d = player.plot3d;
     player.plot3d = name === "3d";
-    if (player.plot3d && !player.plot3dAsked) {
-      player.plot3dAsked = true;
-      window.dash_clientside.set_props("plot3d-on", { data: true });
+    if (player.plot3d !== Boolean(was3d)) {
+      window.dash_clientside.set_props("plot3d-on", { data: { on: player.plot3d, query: player.query } });
     }
     writeAddress();
     var app = document.getElementById("app");

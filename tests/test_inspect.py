@@ -208,3 +208,13 @@ def test_the_stability_limit_is_the_rules_edge_on_the_ellipse_and_local_elsewher
     assert limits[3] is None  # Adam has no closed form
     saddle = stability_limit(Experiment("saddle", [Run("gd")], start=(0.5, 0.5)), 0)
     assert saddle.local and saddle.saddle
+
+
+def test_a_direction_arrow_only_where_the_run_uses_its_direction_state():
+    from ui.inspector import vectors
+
+    result = run(Experiment("rosenbrock", [Run("sgd", lr=1e-3), Run("sgd", lr=1e-3, momentum=0.5), Run("adam"),
+                                           Run("rmsprop")], steps=30))
+    sent = vectors(result, [0, 1, 2, 3])["runs"]
+    assert "m" not in sent["0"] and sent["1"]["symbol"] == "−b" and sent["2"]["symbol"] == "−m"
+    assert "m" not in sent["3"]  # RMSprop declares no direction of its own

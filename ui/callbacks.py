@@ -467,8 +467,8 @@ def live_paths(query: str, x, y) -> dict | None:
 
 
 def on_surface3d(query, shown, view_data=None):
-    """The 3-D view of the experiment, once its tab has been opened (and again for each new query while it is)."""
-    if not query or not shown:
+    """The 3-D view of the experiment while its tab is shown (for each new query, and on opening the tab)."""
+    if not query or not isinstance(shown, dict) or not shown.get("on"):
         raise PreventUpdate
     try:
         result, _ = computed(query)

@@ -25,7 +25,7 @@ LBFGS_WINDOW = 101  # L-BFGS's recursion is slow to trace (about 2 ms a step)
 
 
 def pair(values) -> str:
-    return "(" + ", ".join(number_text(float(v)) for v in values) + ")"
+    return number_text(tuple(float(v) for v in values))
 
 
 def curvature(hessian: np.ndarray) -> dict:
@@ -111,12 +111,12 @@ def vectors(result: Result, indices: list[int]) -> dict:
             following = rr.points[np.minimum(picked + 1, last)]
             step = following - points
         entry = {"g": typed(_finite(gradient)), "d": typed(_finite(step)), "h": typed(_finite(hessian))}
-        direction = opt.direction
-        if direction and rr.run.hyper.get("momentum", 1) != 0:  # SGD without momentum keeps no buffer
-            name, sign, units, symbol = direction
+        if opt.direction:
+            name, sign, units, symbol = opt.direction
             # The update that leaves step k makes the state recorded at k + 1: that is the direction it took.
             value = sign * rr.internals[name][np.minimum(picked + 1, last)]
-            entry.update({"m": typed(_finite(value)), "units": units, "name": name, "symbol": symbol})
+            if np.any(value):  # a state the run never uses (SGD without momentum keeps no buffer) has no arrow
+                entry.update({"m": typed(_finite(value)), "units": units, "name": name, "symbol": symbol})
         runs[str(index)] = entry
     return {"runs": runs}
 
