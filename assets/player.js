@@ -299,6 +299,7 @@
         if (line && isFinite(px)) line.setAttribute("d", "M" + px.toFixed(1) + ",0V" + axes.y._length.toFixed(1));
       }
     });
+    drawModels(shown, shownAt);
     drawVectors(contour);
     renderInspector();
     moveHeads3d(step);
@@ -306,6 +307,94 @@
     return true;
   }
   lab.draw = draw;
+
+  /* A surface of data: each run's model at (w, b) of its drawn step, over the data points. */
+  function drawModels(shown, shownAt) {
+    var plot = graph("data-plot");
+    if (!plot || !plot.offsetParent) return;
+    hook(plot);
+    traceGroups(plot).forEach(function (item) {
+      if (item.meta.role !== "model") return;
+      var run = shown[item.meta.run], at = shownAt[item.meta.run], axes = axesOf(plot, item.trace);
+      var line = item.group.querySelector("path.js-line");
+      if (!run || at < 0 || !axes || !line) return;
+      var w = run.x[at], b = run.y[at], us = item.trace.x, n = us.length, ys = new Float64Array(n);
+      var logistic = item.meta.model === "logistic";
+      for (var j = 0; j < n; j++) {
+        var z = w * us[j] + b;
+        ys[j] = logistic ? 1 / (1 + Math.exp(-z)) : z;
+      }
+      line.setAttribute("d", polyline(us, ys, n, axes));
+    });
+  }
+
+  /* -- A typed formula, checked as it is typed: /formula.json says how it reads, or what is wrong and where. One
+   * request is out at a time and the latest text wins; Enter or leaving the field commits it (a Dash edit). */
+  var formulaCheck = { timer: 0, asking: false, wanted: null };
+  function formulaField() { return document.querySelector(".typed-f input"); }
+  function askFormula() {
+    var field = formulaField(), tools = document.getElementById("formula-tools");
+    if (!field || !tools || formulaCheck.asking) return;
+    var typed = field.value, box = document.querySelector(".typed-box input");
+    formulaCheck.wanted = null;
+    formulaCheck.asking = true;
+    var lang = (player.page && player.page.lang) || "en";
+    fetch("formula.json?f=" + encodeURIComponent(typed) + "&box=" + encodeURIComponent(box ? box.value : "") +
+          "&lang=" + encodeURIComponent(lang), { cache: "no-store" })
+      .then(function (answer) { return answer.json(); })
+      .then(function (check) { if (formulaField() && formulaField().value === typed) showFormula(check, typed); })
+      .catch(function () {})
+      .then(function () {
+        formulaCheck.asking = false;
+        if (formulaCheck.wanted !== null) askFormula();
+      });
+  }
+  function showFormula(check, typed) {
+    var tools = document.getElementById("formula-tools"), live = document.getElementById("formula-live");
+    if (!tools || !live) return;
+    tools.classList.add("typing");
+    tools.classList.toggle("refused", !check.ok);
+    live.textContent = "";
+    if (check.ok) {
+      live.appendChild(element("span", "lead", "f(x, y) = "));
+      live.appendChild(element("code", "readable", check.text));
+      live.appendChild(element("span", "points", check.points + " · " + (tools.dataset.ok || "")));
+      return;
+    }
+    live.appendChild(element("span", "why", check.text));
+    if (check.position) {
+      // The typed text with a caret under the character the parser stopped at.
+      var where = element("pre", "where");
+      where.textContent = typed.slice(0, 80) + "\n" + " ".repeat(Math.min(check.position - 1, 80)) + "^";
+      live.appendChild(where);
+    }
+  }
+  function formulaCommitted() {
+    var tools = document.getElementById("formula-tools"), live = document.getElementById("formula-live");
+    if (tools) tools.classList.remove("typing", "refused");
+    if (live) live.textContent = "";
+  }
+  document.addEventListener("input", function (event) {
+    if (!event.target.closest || !event.target.closest(".typed-f")) return;
+    window.clearTimeout(formulaCheck.timer);
+    formulaCheck.timer = window.setTimeout(function () {
+      formulaCheck.wanted = event.target.value;
+      askFormula();
+    }, 120);
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.closest && event.target.closest(".typed-f")) {
+      window.clearTimeout(formulaCheck.timer);
+      formulaCommitted();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.closest && event.target.closest(".typed-f")) {
+      window.clearTimeout(formulaCheck.timer);
+      formulaCommitted();
+    }
+  });
+  lab.formulaCheck = formulaCheck;
 
   /* -- Why a step went where it did: the step inspector, the arrows and the curvature cross ------------------
    * The server explains a window of the selected run's drawn steps at once (ui/inspector.py); ← and → move
@@ -1029,7 +1118,7 @@
     box.querySelectorAll(".tab").forEach(function (tab) {
       tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
     });
-    ["curves", "sweep-plot", "contour", "surface3d"].forEach(function (id) {
+    ["curves", "sweep-plot", "contour", "surface3d", "data-plot"].forEach(function (id) {
       var gd = graph(id);
       if (gd && gd._fullLayout && gd.offsetParent) window.Plotly.Plots.resize(gd);
     });

@@ -8,11 +8,12 @@ Playground's typed state table.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from declarations.messages import Message, message
 
-FLOAT, INT, BOOL, CHOICE = "float", "int", "bool", "choice"
+FLOAT, INT, BOOL, CHOICE, TEXT = "float", "int", "bool", "choice", "text"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -23,7 +24,9 @@ class Param:
 
     `low`/`high` are inclusive bounds for numbers. `log` marks parameters best set on a log scale (learning
     rates, eps); their `low` is positive. `torch` names the matching `torch.optim` argument when it differs
-    from `name` (for example Adam's `beta1` is `betas[0]`).
+    from `name` (for example Adam's `beta1` is `betas[0]`). A TEXT parameter (a typed formula, a box, a dataset)
+    is read by its `reader`, text -> (canonical text, Message or None), which never raises; its `choices`, if
+    any, are suggestions (built-in datasets), not a limit.
     """
 
     name: str
@@ -36,6 +39,7 @@ class Param:
     choices: tuple[str, ...] = field(default_factory=tuple)
     label: str = ""
     torch: str = ""
+    reader: Callable[[str], tuple[str, Message | None]] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.kind in (FLOAT, INT):
@@ -43,6 +47,8 @@ class Param:
             assert not self.log or self.low > 0, self
         if self.kind == CHOICE:
             assert self.default in self.choices, self
+        if self.kind == TEXT:
+            assert self.reader is not None, self  # tests check that each default reads back as itself
 
     def check(self, value: object) -> float | int | bool | str:
         """Validate a Python value exactly (raises ValueError); used by the Python API."""
@@ -67,6 +73,8 @@ class Param:
                 return False, None
             return self.default, message("not-bool", name=self.name, given=_short(raw),
                                          used=self.format(self.default))
+        if self.kind == TEXT:
+            return self.reader(raw if isinstance(raw, str) else str(raw))
         if self.kind == CHOICE:
             text = str(raw).strip().lower()
             if text in self.choices:

@@ -55,6 +55,53 @@ MESSAGES = {
     "tuned": "{name}: lr tuned over {count} values in [{low}, {high}] for {steps} steps: best {measure} {value} "
              "at lr={lr}",
     "tune-nothing": "{name}: no lr in [{low}, {high}] gave a {measure} in {steps} steps; lr kept at {lr}",
+    # A typed formula (experiments/formula.py): why it cannot be read, and where.
+    "formula-at": "{reason} (at character {position})",
+    "formula-long": "the formula is {length} characters long; at most {limit} are read",
+    "formula-empty": "the formula is empty",
+    "formula-character": "{given} is not part of a formula",
+    "formula-product": "write a product with * (2*x, not 2x)",
+    "formula-syntax": "this is not a formula: check the operators and brackets",
+    "formula-unclosed": "a bracket is opened and never closed",
+    "formula-unmatched": "a bracket is closed that was never opened",
+    "formula-nested": "the formula is nested too deeply",
+    "formula-parts": "the formula has more than {limit} parts",
+    "formula-depth": "the formula is nested {depth} deep; at most {limit} levels are allowed",
+    "formula-slow": "the formula takes too long to differentiate (more than {limit} ms)",
+    "formula-number": "a number in the formula is too large",
+    "formula-name": "{given} is not a name a formula may use (x, y, pi, e)",
+    "formula-exponent": "an exponent is beyond ±{limit}",
+    "formula-power": "a power in the formula is too large",
+    "formula-function": "{given} is not a function a formula may use ({functions})",
+    "formula-named": "{name}() takes no named arguments",
+    "formula-one-argument": "{name}() takes one argument",
+    "formula-arguments": "{name}() takes {low} to {high} arguments",
+    "formula-attribute": "attribute access (a dot after a name) is not allowed in a formula",
+    "formula-lambda": "a lambda is not allowed in a formula",
+    "formula-string": "a string or other constant is not allowed in a formula",
+    "formula-indexing": "indexing is not allowed in a formula",
+    "formula-comparison": "a comparison is not allowed in a formula",
+    "formula-logic": "and/or/not are not allowed in a formula",
+    "formula-if": "if/else is not allowed in a formula",
+    "formula-comprehension": "a comprehension is not allowed in a formula",
+    "formula-collection": "a list, tuple, set or dict is not allowed in a formula",
+    "formula-operator": "that operator is not allowed in a formula (use + - * / ^)",
+    "formula-other": "that is not allowed in a formula",
+    "bad-formula": "the formula {given} cannot be used: {reason}; using {used}",
+    "formula-plus": "a space between two terms was read as + (in a link, + means a space: write %2B)",
+    "bad-box": "box={given} is not x0,x1,y0,y1 with x0 < x1 and y0 < y1 within ±{limit}; using {used}",
+    "bad-data": "data={given} cannot be used: {reason}; using {used}",
+    "data-unknown": "it is neither a built-in dataset ({names}) nor inline:…",
+    "data-encoding": "its inline data is not base64url of compressed float32 pairs",
+    "data-rows": "it has {rows} rows; {low} to {high} are allowed",
+    "data-finite": "it has a value that is not a finite number",
+    "data-distinct": "it needs at least 2 distinct values of u",
+    "data-long": "its inline data is {length} characters long; at most {limit} are read",
+    "csv-row": "line {line} is not two numbers u,t: {given}",
+    "csv-too-many": "the CSV has {rows} rows; at most {limit} travel in a link",
+    "logistic-targets": "a logistic model needs targets t in [0, 1], which data={given} does not have; using "
+                        "data=classes",
+    "batch-without-data": "{given} has no data to draw mini-batches from; batch= was dropped",
     "sweep-too-much-work": "the sweep is too much work ({points} values × {steps} steps for these runs; a sweep "
                            "may ask for {limit} run-steps); using {used}",
 }
@@ -83,7 +130,8 @@ class Message(str):
 
 
 def message(key: str, /, **values: object) -> Message:
-    return Message(key, {name: str(value) for name, value in values.items()})
+    """A message; a value that is itself a Message (a formula's reason) stays one, so it is translated too."""
+    return Message(key, {name: value if isinstance(value, Message) else str(value) for name, value in values.items()})
 
 
 __all__ = ["MESSAGES", "Message", "message"]

@@ -327,7 +327,7 @@ def _every_pair() -> list[tuple]:
     from optimizers import OPTIMIZERS
     from surfaces import SURFACES
 
-    return [(optimizer, cls()) for cls in SURFACES.values() for optimizer in OPTIMIZERS.values()]
+    return [(optimizer, cls()) for cls in SURFACES.values() if cls.compilable for optimizer in OPTIMIZERS.values()]
 
 
 def _helper(work: queue.Queue, pairs: list[tuple]) -> None:
@@ -386,6 +386,8 @@ def pairs_of(experiments) -> list[tuple]:
     seen, pairs = set(), []
     for experiment in experiments:
         surface = experiment.make_surface()
+        if not surface.compilable:
+            continue
         for spec in experiment.runs:
             optimizer = OPTIMIZERS[spec.optimizer]
             key = _key(optimizer, surface)

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from declarations.messages import message
 from experiments.limits import (
     FORMULA_MAX_DEPTH,
     FORMULA_MAX_EXPONENT,
@@ -42,12 +43,15 @@ _OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 
 
 class FormulaError(ValueError):
-    """Why a formula cannot be used; `position` is the 1-based character where the problem is, when known."""
+    """Why a formula cannot be used, as a message key of declarations.messages (so the page can say it in its
+    language); `position` is the 1-based character where the problem is, when known. `problem` is the Message,
+    `reason` its English text without the position."""
 
-    def __init__(self, message: str, position: int | None = None) -> None:
-        super().__init__(message if position is None else f"{message} (at character {position})")
-        self.reason = message
-        self.position = position
+    def __init__(self, key: str, position: int | None = None, **values: object) -> None:
+        reason = message(key, **values)
+        self.problem = reason if position is None else message("formula-at", reason=reason, position=position)
+        super().__init__(str(self.problem))
+        self.key, self.reason, self.position = key, str(reason), position
 
 
 @dataclass(frozen=True)
@@ -72,22 +76,21 @@ def _read(text: str) -> Formula:
 
     began = time.perf_counter()
     if len(text) > FORMULA_MAX_LENGTH:
-        raise FormulaError(f"the formula is {len(text):,} characters long; at most {FORMULA_MAX_LENGTH} are read")
+        raise FormulaError("formula-long", length=f"{len(text):,}", limit=FORMULA_MAX_LENGTH)
     if not text.strip():
-        raise FormulaError("the formula is empty")
+        raise FormulaError("formula-empty")
     bad = next((i for i, ch in enumerate(text) if not (ch.isascii() and (ch.isprintable() or ch in " \t"))), None)
     if bad is not None:
-        raise FormulaError(f"{text[bad]!r} is not part of a formula", bad + 1)
+        raise FormulaError("formula-character", bad + 1, given=repr(text[bad]))
     tree = _syntax(text)
     x, y = sympy.symbols("x y", real=True)
     expression = _build(tree.body, {"x": x, "y": y, "pi": sympy.pi, "e": sympy.E}, sympy)
     if not expression.free_symbols <= {x, y}:  # pragma: no cover - only x and y can be built
-        raise FormulaError("the formula may use only x and y")
+        raise FormulaError("formula-name", given="?")
     gradient = (sympy.diff(expression, x), sympy.diff(expression, y))
     hessian = (sympy.diff(gradient[0], x), sympy.diff(gradient[0], y), sympy.diff(gradient[1], y))
     if time.perf_counter() - began > FORMULA_MAX_SECONDS:
-        limit = f"{FORMULA_MAX_SECONDS * 1000:.0f} ms"
-        raise FormulaError(f"the formula takes too long to differentiate (more than {limit})")
+        raise FormulaError("formula-slow", limit=f"{FORMULA_MAX_SECONDS * 1000:.0f}")
     f = _numeric(sympy, (x, y), expression)
     grad = _numeric(sympy, (x, y), gradient)
     hess = _numeric(sympy, (x, y), hessian)
@@ -104,14 +107,14 @@ def _syntax(text: str) -> ast.Expression:
             tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         at = min(max((error.offset or 1) - 1, 0), len(origin) - 1)
-        raise FormulaError("this is not a formula: " + _syntax_reason(error), origin[at] + 1) from None
+        raise FormulaError(_syntax_reason(error), origin[at] + 1) from None
     except (ValueError, RecursionError, MemoryError):
-        raise FormulaError("the formula is nested too deeply") from None
+        raise FormulaError("formula-nested") from None
     nodes, depth = _size(tree)
     if nodes > FORMULA_MAX_NODES:
-        raise FormulaError(f"the formula has more than {FORMULA_MAX_NODES} parts")
+        raise FormulaError("formula-parts", limit=FORMULA_MAX_NODES)
     if depth > FORMULA_MAX_DEPTH:
-        raise FormulaError(f"the formula is nested {depth} deep; at most {FORMULA_MAX_DEPTH} levels are allowed")
+        raise FormulaError("formula-depth", depth=depth, limit=FORMULA_MAX_DEPTH)
     return tree
 
 
@@ -125,12 +128,15 @@ def _rewritten(text: str) -> tuple[str, list[int]]:
 
 
 def _syntax_reason(error: SyntaxError) -> str:
-    reason = (error.msg or "invalid syntax").strip()
+    """The message key for Python's own complaint."""
+    reason = (error.msg or "").strip()
     if "decimal literal" in reason:
-        return "write a product with * (2*x, not 2x)"
-    if reason.startswith("invalid syntax"):
-        return "check the operators and brackets"
-    return reason.replace("'", "")  # "( was never closed"
+        return "formula-product"
+    if "never closed" in reason:
+        return "formula-unclosed"
+    if "unmatched" in reason or "does not match" in reason:
+        return "formula-unmatched"
+    return "formula-syntax"
 
 
 def _size(tree) -> tuple[int, int]:
@@ -153,12 +159,12 @@ def _build(node, names: dict, sympy):
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         value = node.value
         if not math.isfinite(value) or abs(value) > 1e300:
-            raise FormulaError("a number in the formula is too large", position)
+            raise FormulaError("formula-number", position)
         return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value, 17)
     if isinstance(node, ast.Name):
         if node.id in names:
             return names[node.id]
-        raise FormulaError(f"{node.id!r} is not a name a formula may use (x, y, pi, e)", position)
+        raise FormulaError("formula-name", position, given=repr(node.id))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         operand = _build(node.operand, names, sympy)
         return -operand if isinstance(node.op, ast.USub) else operand
@@ -166,10 +172,10 @@ def _build(node, names: dict, sympy):
         left, right = _build(node.left, names, sympy), _build(node.right, names, sympy)
         if isinstance(node.op, ast.Pow):
             if right.is_number and (not right.is_finite or abs(complex(right)) > FORMULA_MAX_EXPONENT):
-                raise FormulaError(f"an exponent is beyond ±{FORMULA_MAX_EXPONENT}", position)
+                raise FormulaError("formula-exponent", position, limit=FORMULA_MAX_EXPONENT)
             if left.is_number and right.is_number and abs(complex(left)) > 1 and \
                     abs(complex(right)) * math.log10(abs(complex(left))) > 300:
-                raise FormulaError("a power in the formula is too large", position)
+                raise FormulaError("formula-power", position)
             return left**right
         return _ARITHMETIC[type(node.op)](left, right)
     if isinstance(node, ast.Call):
@@ -177,26 +183,30 @@ def _build(node, names: dict, sympy):
             _refuse(node.func, position)
         name = node.func.id
         if name not in FUNCTIONS:
-            raise FormulaError(f"{name!r} is not a function a formula may use ({', '.join(FUNCTIONS)})", position)
+            raise FormulaError("formula-function", position, given=repr(name), functions=", ".join(FUNCTIONS))
         if node.keywords:
-            raise FormulaError(f"{name}() takes no named arguments", position)
+            raise FormulaError("formula-named", position, name=name)
         low, high = _ARITY.get(name, (1, 1))
         if not low <= len(node.args) <= high:
-            want = "one argument" if high == 1 else f"{low} to {high} arguments"
-            raise FormulaError(f"{name}() takes {want}", position)
+            if high == 1:
+                raise FormulaError("formula-one-argument", position, name=name)
+            raise FormulaError("formula-arguments", position, name=name, low=low, high=high)
         arguments = [_build(a, names, sympy) for a in node.args]
         return _FUNCTION_BUILDERS[name](sympy, *arguments)
     _refuse(node, position)
 
 
+_REFUSED = {"Attribute": "formula-attribute", "Lambda": "formula-lambda", "Constant": "formula-string",
+            "JoinedStr": "formula-string", "Subscript": "formula-indexing", "Slice": "formula-indexing",
+            "Compare": "formula-comparison", "BoolOp": "formula-logic", "IfExp": "formula-if",
+            "ListComp": "formula-comprehension", "SetComp": "formula-comprehension",
+            "DictComp": "formula-comprehension", "GeneratorExp": "formula-comprehension",
+            "List": "formula-collection", "Tuple": "formula-collection", "Dict": "formula-collection",
+            "Set": "formula-collection", "BinOp": "formula-operator", "UnaryOp": "formula-operator"}
+
+
 def _refuse(node, position):
-    kind = type(node).__name__
-    what = {"Attribute": "attribute access", "Lambda": "a lambda", "Constant": "a string or other constant",
-            "Subscript": "indexing", "Compare": "a comparison", "BoolOp": "and/or", "IfExp": "if/else",
-            "ListComp": "a comprehension", "GeneratorExp": "a comprehension", "List": "a list",
-            "Tuple": "a tuple", "Dict": "a dict", "Set": "a set", "Starred": "*", "JoinedStr": "a string",
-            "BinOp": "that operator", "UnaryOp": "that operator", "NamedExpr": ":="}.get(kind, kind)
-    raise FormulaError(f"{what} is not allowed in a formula", position)
+    raise FormulaError(_REFUSED.get(type(node).__name__, "formula-other"), position)
 
 
 _ARITHMETIC = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
@@ -231,6 +241,60 @@ def _numeric(sympy, symbols, expression) -> Callable:
         return np.broadcast_to(np.asarray(value, dtype=float), shape).copy()
 
     return evaluate
+
+
+# -- the formula as a reader reads it ------------------------------------------------------------------------------
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SYMBOLS = {"pi": "π"}
+_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}
+
+
+def readable(text: str) -> str:
+    """The formula as it would be written on a slide, from its checked tree: (1 − x)² + 100(y − x²)². Raises
+    FormulaError for text that is not a formula, like read_formula."""
+    return _shown(read_formula(text) and _syntax(text).body)
+
+
+def _shown(node, outer: int = 0) -> str:
+    """`node` written out; in brackets when it binds less tightly than its place (`outer`) needs."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        text = str(value) if isinstance(value, int) else f"{value:.12g}"
+        return text.replace("-", "−")
+    if isinstance(node, ast.Name):
+        return _SYMBOLS.get(node.id, node.id)
+    if isinstance(node, ast.UnaryOp):
+        inner = _shown(node.operand, 3)
+        text = ("−" if isinstance(node.op, ast.USub) else "+") + inner
+        return f"({text})" if outer > 3 else text
+    if isinstance(node, ast.Call):
+        name, arguments = node.func.id, [_shown(a) for a in node.args]
+        if name == "sqrt":
+            return f"√({arguments[0]})"
+        if name == "abs":
+            return f"|{arguments[0]}|"
+        return f"{name}({', '.join(arguments)})"
+    level = _PRECEDENCE[type(node.op)]
+    if isinstance(node.op, ast.Pow):
+        base = _shown(node.left, 5)
+        exponent = node.right
+        whole = exponent.value if isinstance(exponent, ast.Constant) and isinstance(exponent.value, int) else None
+        if isinstance(exponent, ast.UnaryOp) and isinstance(exponent.op, ast.USub) and \
+                isinstance(exponent.operand, ast.Constant) and isinstance(exponent.operand.value, int):
+            whole = -exponent.operand.value
+        text = base + (str(whole).translate(_SUPERSCRIPT) if whole is not None else "^" + _shown(exponent, 5))
+    else:
+        left = _shown(node.left, level)
+        right = _shown(node.right, level + 1)  # a − (b − c), a / (b·c): the right side needs its brackets
+        if isinstance(node.op, ast.Mult):
+            # 2x, 100(y − x²)²: a number before a name or a bracket reads as a product without a dot
+            juxtaposed = isinstance(node.left, ast.Constant) and not right[0].isdigit() and right[0] != "−"
+            text = left + ("" if juxtaposed else "·") + right
+        else:
+            sign = {ast.Add: " + ", ast.Sub: " − ", ast.Div: "/"}[type(node.op)]
+            text = left + sign + right
+    return f"({text})" if level < outer else text
 
 
 # -- critical points ----------------------------------------------------------------------------------------------
@@ -270,4 +334,4 @@ def critical_points(formula: Formula, box: tuple[float, float, float, float]) ->
     return sorted(found, key=lambda p: (p.kind, p.x, p.y))
 
 
-__all__ = ["FUNCTIONS", "NAMES", "Formula", "FormulaError", "critical_points", "read_formula"]
+__all__ = ["FUNCTIONS", "NAMES", "Formula", "FormulaError", "critical_points", "read_formula", "readable"]

@@ -334,7 +334,7 @@ def _arguments(opt, result, rr, k, gradient, state, constants, states, row):
         return (gradient.reshape(1, 2).copy(), theta.reshape(1, 2).copy(), k, lr, state), None
     x, y = np.float64(theta[0]), np.float64(theta[1])
     zero = np.float64(0.0)
-    curvature = tuple(np.float64(h) for h in type(result.surface).hess_f(x, y, *constants)) if opt.curvature \
+    curvature = tuple(np.float64(h) for h in result.surface.hess_f(x, y, *constants)) if opt.curvature \
         else (zero, zero, zero)
     memory = states.memory[row] if states is not None else np.zeros(opt.memory(opt.values(rr.run.hyper)))
     g = (np.float64(gradient[0]), np.float64(gradient[1]))
@@ -367,7 +367,7 @@ def _replayed_states(result: Result, index: int, wanted: list[int]) -> _Replayed
                 out.append(state)
                 out.memory.append(memory.copy())
             x, y = np.float64(rr.points[k, 0]), np.float64(rr.points[k, 1])
-            curvature = tuple(np.float64(h) for h in type(result.surface).hess_f(x, y, *constants)) \
+            curvature = tuple(np.float64(h) for h in result.surface.hess_f(x, y, *constants)) \
                 if opt.curvature else (zero, zero, zero)
             _, state = opt.update((np.float64(used[k, 0]), np.float64(used[k, 1])), (x, y), k,
                                   np.float64(rr.lr[k]), state, curvature, memory, *hyper)

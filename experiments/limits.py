@@ -17,6 +17,11 @@ MAX_WORK = 1_600_000
 # A sweep steps every run at every grid point, keeping only a summary of each (no path), which costs about a
 # quarter of a recorded step: 64 × 64 points × 1,000 steps of 4 runs fit, or 12 runs × 256 values × 5,000 steps.
 MAX_SWEEP_WORK = 16_777_216
+# A typed formula or a surface of data is built when it is bound, so only the NumPy engine steps it (about 20 µs a
+# group-step, and a run with mini-batches costs that each step on its own): links on such surfaces get an eighth of
+# the work, about five seconds on the reference machine (bench/README.md), and their sweeps a sixteenth.
+MAX_WORK_NUMPY_ONLY = 200_000
+MAX_SWEEP_WORK_NUMPY_ONLY = 1_048_576
 MAX_SWEEP_AXES = 2
 MAX_SWEEP_COUNT = (256, 64)  # values per axis, for a sweep of one axis and of two
 # A typed formula (experiments/formula.py): its length, its syntax tree's size and depth, the largest constant
@@ -26,3 +31,7 @@ FORMULA_MAX_NODES = 200
 FORMULA_MAX_DEPTH = 30
 FORMULA_MAX_EXPONENT = 100
 FORMULA_MAX_SECONDS = 0.2
+# Data for a regression surface (experiments/data.py): rows of (u, t) in a link, and the characters of its
+# inline form (500 float32 pairs compress little: about 5,400 characters of base64).
+DATA_MAX_ROWS = 500
+DATA_MAX_TEXT = 6_000

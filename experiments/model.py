@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from declarations import FLOAT, INT, Param, resolve
-from experiments.limits import MAX_LABEL_LENGTH, MAX_STEPS, MAX_SWEEP_AXES, MAX_SWEEP_COUNT, START_LIMIT
+from experiments.limits import DATA_MAX_ROWS, MAX_LABEL_LENGTH, MAX_STEPS, MAX_SWEEP_AXES, MAX_SWEEP_COUNT, START_LIMIT
 from experiments.measures import MEASURE, TOLERANCE
 from optimizers import OPTIMIZERS, SCHEDULES, get_optimizer
 from surfaces import SURFACES, Surface, get_surface
@@ -17,6 +17,9 @@ from surfaces import SURFACES, Surface, get_surface
 NOISE = Param("noise", 0.0, 0.0, 100.0, label="σ (noise)",
               help="standard deviation of Gaussian noise added to each gradient component, a stand-in for "
                    "mini-batch sampling; drawn from the experiment's seed")
+BATCH = Param("batch", 0, 0, DATA_MAX_ROWS, kind=INT, label="batch",
+              help="rows per mini-batch, drawn without replacement and reshuffled every epoch, from the run's own "
+                   "seeded stream (0: the full batch); only on a surface with data")
 STEPS = Param("steps", 500, 1, MAX_STEPS, kind=INT, help="number of update steps")
 SEED = Param("seed", 0, 0, 2**32 - 1, kind=INT, help="seed of the gradient noise")
 LABEL_FORBIDDEN = set("(),=&#%\\\"'<>")
@@ -34,7 +37,7 @@ class Run:
 
     ``Run("adam", lr=0.01, beta1=0.8, schedule="cosine", T_max=200, noise=0.1, label="fast")``: keyword
     settings go to the optimizer or the schedule by name. Values are validated; unset ones take torch's
-    defaults.
+    defaults. ``batch=16`` computes each step's gradient on a mini-batch of 16 rows (a surface with data only).
     """
 
     optimizer: str
@@ -43,9 +46,10 @@ class Run:
     schedule_params: dict[str, Any]
     noise: float
     label: str
+    batch: int
 
     def __init__(self, optimizer: str, *, schedule: str = "constant", noise: float = 0.0, label: str = "",
-                 **settings: Any) -> None:
+                 batch: int = 0, **settings: Any) -> None:
         opt = get_optimizer(optimizer)
         if schedule not in SCHEDULES:
             raise ValueError(f"unknown schedule {schedule!r}; choose from {', '.join(SCHEDULES)}")
@@ -59,20 +63,20 @@ class Run:
         sched_params = resolve(sched.params, {k: v for k, v in settings.items() if k in sched_names}, schedule)
         if clean_label(label) != label:
             raise ValueError(f"label {label!r} is too long or has one of {''.join(sorted(LABEL_FORBIDDEN))}")
-        self._set(optimizer, hyper, schedule, sched_params, NOISE.check(noise), label)
+        self._set(optimizer, hyper, schedule, sched_params, NOISE.check(noise), label, BATCH.check(batch))
 
     @classmethod
     def trusted(cls, optimizer: str, hyper: dict, schedule: str, schedule_params: dict, noise: float,
-                label: str) -> Run:
+                label: str, batch: int = 0) -> Run:
         """Build from values already validated (by the URL parser)."""
         run = cls.__new__(cls)
-        run._set(optimizer, hyper, schedule, schedule_params, noise, label)
+        run._set(optimizer, hyper, schedule, schedule_params, noise, label, batch)
         return run
 
-    def _set(self, optimizer, hyper, schedule, schedule_params, noise, label) -> None:
+    def _set(self, optimizer, hyper, schedule, schedule_params, noise, label, batch) -> None:
         for name, value in (("optimizer", optimizer), ("hyper", dict(hyper)), ("schedule", schedule),
                             ("schedule_params", dict(schedule_params)), ("noise", float(noise)),
-                            ("label", label)):
+                            ("label", label), ("batch", int(batch))):
             object.__setattr__(self, name, value)
 
     @property
@@ -89,6 +93,8 @@ class Run:
             text += f" {self.schedule}"
         if self.noise:
             text += f" σ={self.noise:g}"
+        if self.batch:
+            text += f" batch={self.batch}"
         return text
 
 
@@ -173,7 +179,7 @@ class Experiment:
     def __init__(self, surface: str = "rosenbrock", runs: Any = (), *, start: Any = None, steps: int = 500,
                  seed: int = 0, surface_params: dict | None = None, sweep: Any = (), measure: str = MEASURE.default,
                  tolerance: float = TOLERANCE.default) -> None:
-        bound = get_surface(surface, **(surface_params or {}))
+        bound = get_surface(surface, seed=SEED.check(seed), **(surface_params or {}))
         if start is None:
             start = bound.start()
         start = tuple(float(v) for v in start)
@@ -184,6 +190,11 @@ class Experiment:
         runs = tuple(runs)
         if not runs or not all(isinstance(r, Run) for r in runs):
             raise ValueError("an experiment needs at least one run, given as Run objects, e.g. Run('adam', lr=0.01)")
+        for spec in runs:
+            if spec.batch and bound.rows is None:
+                raise ValueError(f"batch={spec.batch}: surface {surface!r} has no data to draw mini-batches from")
+            if spec.batch > (bound.rows or 0):
+                raise ValueError(f"batch={spec.batch} is more than the {bound.rows} rows of the data")
         self._set(surface, bound.settings, start, STEPS.check(steps), SEED.check(seed), runs,
                   axes_for(runs, sweep), MEASURE.check(measure), TOLERANCE.check(tolerance))
 
@@ -208,13 +219,13 @@ class Experiment:
         return Experiment.trusted(**{**fields, **changes})
 
     def make_surface(self) -> Surface:
-        return get_surface(self.surface, **self.surface_params)
+        return get_surface(self.surface, seed=self.seed, **self.surface_params)
 
 
 # Names a surface or a run may not use for its own parameters: they are already keys of the link.
 RESERVED_TOP_LEVEL = {"surface", "start", "steps", "seed", "opt", "sweep", "measure", "tolerance", "step", "view",
                       "lang", "present", "hide", "lesson", "plot"}
-RESERVED_IN_RUN = {"schedule", "noise", "label"}
+RESERVED_IN_RUN = {"schedule", "noise", "label", "batch"}
 
 
 def _check_names() -> None:

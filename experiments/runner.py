@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import measures
+from experiments.data import Batches
 from experiments.limits import DIVERGENCE_RADIUS
 from experiments.model import Experiment, Run
 from optimizers import OPTIMIZERS, SCHEDULES, Optimizer
@@ -72,6 +73,10 @@ class Result:
         rr = self.runs[index]
         with np.errstate(all="ignore"):
             gradient = self.surface.gradient(rr.points[:-1])
+            if rr.run.batch:
+                batches = Batches(self.surface.rows, rr.run.batch, self.experiment.seed, index)
+                for t, point in enumerate(rr.points[:-1]):
+                    gradient[t] = self.surface.gradient_rows(point, batches.indices(t))
         if rr.run.noise:
             gradient = gradient + noise_of(self.experiment, index)[:len(gradient)]
         return gradient
@@ -130,6 +135,7 @@ class Group:
     unit_noise: np.ndarray  # (streams, steps, 2) unit normals; a run's gradient noise is σ × its stream
     noise_row: np.ndarray  # (runs,) which stream each run reads
     sigma: np.ndarray  # (runs,) each run's noise σ (0: noise-free)
+    batches: list = field(default_factory=list)  # per run, its mini-batch stream (experiments.data.Batches) or None
 
     @property
     def size(self) -> int:
@@ -174,7 +180,7 @@ def run(experiment: Experiment, *, batch: bool = True, engine: str = "auto") -> 
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
     surface = experiment.make_surface()
-    groups = make_groups(experiment, batch)
+    groups = make_groups(experiment, batch, surface=surface)
     results: list[RunResult | None] = [None] * len(experiment.runs)
     engines = set()
     for group in groups:
@@ -186,10 +192,14 @@ def run(experiment: Experiment, *, batch: bool = True, engine: str = "auto") -> 
     return Result(experiment=experiment, surface=surface, runs=results, engine=used)
 
 
-def make_groups(experiment: Experiment, batch: bool = True, streams: list[int] | None = None) -> list[Group]:
-    """Group the experiment's runs by code path. Run i's gradient noise is stream `streams[i]` (default i): a
-    sweep's runs all read the stream of the run they were made from, as that run would alone."""
+def make_groups(experiment: Experiment, batch: bool = True, streams: list[int] | None = None,
+                surface: Surface | None = None) -> list[Group]:
+    """Group the experiment's runs by code path. Run i's gradient noise and mini-batches are stream `streams[i]`
+    (default i): a sweep's runs all read the streams of the run they were made from, as that run would alone."""
     runs = experiment.runs
+    data_rows = None
+    if any(spec.batch for spec in runs):
+        data_rows = (surface or experiment.make_surface()).rows
     streams = list(range(len(runs))) if streams is None else streams
     keyed: dict[tuple, list[int]] = {}
     for i, spec in enumerate(runs):
@@ -209,7 +219,9 @@ def make_groups(experiment: Experiment, batch: bool = True, streams: list[int] |
         unit = np.stack([unit_noise(experiment, s) for s in wanted]) if wanted else np.zeros((1, 1, 2))
         where = {s: row for row, s in enumerate(wanted)}
         noise_row = np.array([where.get(streams[i], 0) for i in members], dtype=np.int64)
-        groups.append(Group(OPTIMIZERS[runs[members[0]].optimizer], members, lr, unit, noise_row, sigma))
+        batches = [Batches(data_rows, runs[i].batch, experiment.seed, streams[i]) if runs[i].batch else None
+                   for i in members]
+        groups.append(Group(OPTIMIZERS[runs[members[0]].optimizer], members, lr, unit, noise_row, sigma, batches))
     return groups
 
 
@@ -225,7 +237,9 @@ def noise_of(experiment: Experiment, index: int) -> np.ndarray:
 
 def _step(surface: Surface, experiment: Experiment, group: Group, engine: str,
           summarize: Summarize | None = None) -> tuple[Stepped, str]:
-    if engine != "numpy":
+    if engine == "compiled" and not surface.compilable:
+        raise RuntimeError(f"surface {surface.id!r} is built when it is bound and runs on the NumPy engine only")
+    if engine != "numpy" and surface.compilable:
         from experiments import compiled  # numba loads only when a compiled engine is wanted
 
         stepped = compiled.step(surface, experiment, group, wait=engine == "compiled", summarize=summarize)
@@ -358,8 +372,14 @@ def _group_lr(group: Group) -> np.ndarray | list:
     return group.lr.T[:, :, None]
 
 
-def _noisy_gradient(gradient: np.ndarray, group: Group, t: int) -> np.ndarray:
-    """The gradient plus each noisy run's noise; a noise-free run's gradient is left exactly as it is."""
+def _used_gradient(surface: Surface, params: np.ndarray, gradient: np.ndarray, group: Group, t: int) -> np.ndarray:
+    """The gradient each run's update uses: on its mini-batch where it has one, plus its noise where it is noisy;
+    a full-batch noise-free run's gradient is left exactly as it is."""
+    if any(group.batches):
+        gradient = gradient.copy()
+        for r, batches in enumerate(group.batches):
+            if batches is not None:
+                gradient[r] = surface.gradient_rows(params[r], batches.indices(t))
     if not group.noisy.any():
         return gradient
     noise = group.sigma[:, None] * group.unit_noise[group.noise_row, t]
@@ -378,7 +398,8 @@ def _elementwise_walk(surface, group, opt, rows, start, initial, steps):
         yield t, params, state, gradient
         if t == steps:
             return
-        params, state = opt.update(_noisy_gradient(gradient, group, t), params, t, lr[t], state, *hyper)
+        params, state = opt.update(_used_gradient(surface, params, gradient, group, t), params, t, lr[t], state,
+                                   *hyper)
 
 
 def _coupled_walk(surface, group, opt, rows, start, initial, steps):
@@ -394,7 +415,7 @@ def _coupled_walk(surface, group, opt, rows, start, initial, steps):
         yield t, params, np.array(states, dtype=float), gradient
         if t == steps:
             return
-        grad = _noisy_gradient(gradient, group, t)
+        grad = _used_gradient(surface, params, gradient, group, t)
         moved = np.empty_like(params)
         for r in range(group.size):
             x, y = params[r]

@@ -116,7 +116,7 @@ def with_values(run: Run, settings: dict[str, float]) -> Run:
     hyper = {**run.hyper, **{k: v for k, v in settings.items() if k in run.hyper}}
     hyper, _ = opt.repair(hyper)
     noise = settings.get("noise", run.noise)
-    return Run.trusted(run.optimizer, hyper, run.schedule, run.schedule_params, noise, run.label)
+    return Run.trusted(run.optimizer, hyper, run.schedule, run.schedule_params, noise, run.label, run.batch)
 
 
 def sweep(experiment: Experiment, *, engine: str = "auto") -> SweepResult:
@@ -158,7 +158,7 @@ def _summaries(experiment: Experiment, points: list[Run], streams: list[int], en
     final, best, distance = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
     reached, diverged = np.full(size, -1, dtype=np.int64), np.full(size, -1, dtype=np.int64)
     engines = set()
-    for group in make_groups(stepped_experiment, streams=streams):
+    for group in make_groups(stepped_experiment, streams=streams, surface=surface):
         stepped, used = _step(surface, stepped_experiment, group, engine, summarize)
         engines.add(used)
         members = np.array(group.members)

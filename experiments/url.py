@@ -25,12 +25,15 @@ from experiments.limits import (
     MAX_SWEEP_AXES,
     MAX_SWEEP_COUNT,
     MAX_SWEEP_WORK,
+    MAX_SWEEP_WORK_NUMPY_ONLY,
     MAX_WARNINGS,
     MAX_WORK,
+    MAX_WORK_NUMPY_ONLY,
     START_LIMIT,
 )
 from experiments.measures import MEASURE, TOLERANCE
 from experiments.model import (
+    BATCH,
     LABEL_FORBIDDEN,
     NOISE,
     SEED,
@@ -127,7 +130,11 @@ def parse(query: str) -> tuple[Experiment, list[str]]:
     surface_cls = SURFACES[surface_id]
     surface_params = {p.name: _read(p, first.pop(p.name), warnings) if p.name in first else p.default
                       for p in surface_cls.params}
-    surface = surface_cls(**surface_params)
+    seed = _read(SEED, first.pop("seed"), warnings) if "seed" in first else SEED.default
+    surface_params, repairs = surface_cls.repair(surface_params, seed)
+    for problem in repairs:
+        warnings.add(problem)
+    surface = surface_cls(seed=seed, **surface_params)
 
     start = surface.start()
     if "start" in first:
@@ -136,7 +143,6 @@ def parse(query: str) -> tuple[Experiment, list[str]]:
             warnings.add(message("start-overflows", surface=surface_id, start=f"{start[0]!r},{start[1]!r}"))
             start = surface.start()
     steps = _read(STEPS, first.pop("steps"), warnings) if "steps" in first else STEPS.default
-    seed = _read(SEED, first.pop("seed"), warnings) if "seed" in first else SEED.default
     measure = _read(MEASURE, first.pop("measure"), warnings) if "measure" in first else MEASURE.default
     tolerance = _read(TOLERANCE, first.pop("tolerance"), warnings) if "tolerance" in first else TOLERANCE.default
 
@@ -147,17 +153,18 @@ def parse(query: str) -> tuple[Experiment, list[str]]:
     if len(opt_texts) > MAX_RUNS:
         warnings.add(message("too-many-runs", count=len(opt_texts), kept=MAX_RUNS))
         opt_texts = opt_texts[:MAX_RUNS]
-    runs = [r for r in (_read_run(text, warnings) for text in opt_texts) if r is not None]
+    runs = [r for r in (_read_run(text, warnings, surface) for text in opt_texts) if r is not None]
     if not runs:
         if opt_texts:
             warnings.add(message("no-usable-run"))
         runs = [Run(name, **settings) for name, settings in DEFAULT_RUNS]
     per_step = work_per_step(runs)
-    if steps * per_step > MAX_WORK:
-        fewer = max(1, MAX_WORK // per_step)
-        warnings.add(message("too-much-work", steps=steps, limit=f"{MAX_WORK:,}", used=fewer))
+    most, most_swept = work_limits(surface_cls)
+    if steps * per_step > most:
+        fewer = max(1, most // per_step)
+        warnings.add(message("too-much-work", steps=steps, limit=f"{most:,}", used=fewer))
         steps = fewer
-    axes = _read_sweep(sweep_texts, runs, steps, warnings)
+    axes = _read_sweep(sweep_texts, runs, steps, warnings, most_swept)
     return Experiment.trusted(surface_id, surface.settings, start, steps, seed, runs, axes, measure,
                               tolerance), list(warnings)
 
@@ -167,7 +174,15 @@ def work_per_step(runs: list[Run]) -> int:
     return sum(OPTIMIZERS[r.optimizer].cost(r.hyper) for r in runs)
 
 
-def _read_sweep(texts: list[str], runs: list[Run], steps: int, warnings: _Warnings) -> tuple[Axis, ...]:
+def work_limits(surface_cls) -> tuple[int, int]:
+    """The run-steps a link may ask for, and a sweep: fewer on a surface that only NumPy can step."""
+    if surface_cls.compilable:
+        return MAX_WORK, MAX_SWEEP_WORK
+    return MAX_WORK_NUMPY_ONLY, MAX_SWEEP_WORK_NUMPY_ONLY
+
+
+def _read_sweep(texts: list[str], runs: list[Run], steps: int, warnings: _Warnings,
+                work: int = MAX_SWEEP_WORK) -> tuple[Axis, ...]:
     """`sweep=name:low:high:count`, once or twice. An axis must name a float setting every run has; its range is
     kept within every run's declaration and its count to 2–256 (one axis) or 2–64 each (two); a grid that is too
     much work gets fewer values."""
@@ -215,22 +230,23 @@ def _read_sweep(texts: list[str], runs: list[Run], steps: int, warnings: _Warnin
         if whole != count:
             warnings.add(message("sweep-count", name=name, given=f"{count:g}", most=most, used=whole))
         axes.append(Axis(name, float(low), float(high), int(whole), params[0].log))
-    return _within_sweep_work(tuple(axes), runs, steps, warnings)
+    return _within_sweep_work(tuple(axes), runs, steps, warnings, work)
 
 
-def _within_sweep_work(axes: tuple[Axis, ...], runs: list[Run], steps: int, warnings: _Warnings) -> tuple[Axis, ...]:
+def _within_sweep_work(axes: tuple[Axis, ...], runs: list[Run], steps: int, warnings: _Warnings,
+                       most: int = MAX_SWEEP_WORK) -> tuple[Axis, ...]:
     """Fewer values per axis (the same factor on each) when the grid is too much work."""
     if not axes:
         return axes
     per_point = steps * work_per_step(runs)
     points = math.prod(axis.count for axis in axes)
-    if points * per_point <= MAX_SWEEP_WORK:
+    if points * per_point <= most:
         return axes
-    scale = (MAX_SWEEP_WORK / (points * per_point)) ** (1 / len(axes))
+    scale = (most / (points * per_point)) ** (1 / len(axes))
     fewer = tuple(replace(axis, count=max(2, math.floor(axis.count * scale))) for axis in axes)
-    while math.prod(a.count for a in fewer) * per_point > MAX_SWEEP_WORK and any(a.count > 2 for a in fewer):
+    while math.prod(a.count for a in fewer) * per_point > most and any(a.count > 2 for a in fewer):
         fewer = tuple(replace(a, count=max(2, a.count - 1)) for a in fewer)
-    warnings.add(message("sweep-too-much-work", points=f"{points:,}", steps=steps, limit=f"{MAX_SWEEP_WORK:,}",
+    warnings.add(message("sweep-too-much-work", points=f"{points:,}", steps=steps, limit=f"{most:,}",
                          used=" × ".join(f"{a.count} values of {a.name}" for a in fewer)))
     return fewer
 
@@ -323,7 +339,7 @@ def _read_start(raw: str, fallback: tuple[float, float], warnings: _Warnings) ->
     return clamped  # type: ignore[return-value]
 
 
-def _read_run(text: str, warnings: _Warnings) -> Run | None:
+def _read_run(text: str, warnings: _Warnings, surface) -> Run | None:
     match = _RUN.match(text) if len(text) <= 1000 else None
     if not match:
         warnings.add(message("bad-run", given=_show(text)))
@@ -360,6 +376,13 @@ def _read_run(text: str, warnings: _Warnings) -> Run | None:
     schedule_params = {p.name: _read(p, settings.pop(p.name), warnings, where) if p.name in settings
                        else p.default for p in schedule.params}
     noise = _read(NOISE, settings.pop("noise"), warnings, where) if "noise" in settings else 0.0
+    batch = 0
+    if "batch" in settings:  # rows per mini-batch: only where there are rows, and at most all of them
+        raw_batch = settings.pop("batch")
+        if surface.rows is None:
+            warnings.add(message("batch-without-data", given=surface.id).within(where))
+        else:
+            batch = _read(replace(BATCH, high=surface.rows), raw_batch, warnings, where)
     label = ""
     if "label" in settings:
         raw_label = settings.pop("label")
@@ -369,7 +392,7 @@ def _read_run(text: str, warnings: _Warnings) -> Run | None:
                                  used=repr(label)).within(where))
     for key in settings:
         warnings.add(message("unknown-setting", key=_show(key)).within(where))
-    return Run.trusted(name, hyper, schedule_id, schedule_params, noise, label)
+    return Run.trusted(name, hyper, schedule_id, schedule_params, noise, label, batch)
 
 
 def to_query(experiment: Experiment, view: View | None = None) -> str:
@@ -414,6 +437,8 @@ def run_text(run: Run) -> str:
                   if run.schedule_params[p.name] != p.default]
     if run.noise:
         items.append(f"noise={NOISE.format(run.noise)}")
+    if run.batch:
+        items.append(f"batch={run.batch}")
     if run.label:
         items.append(f"label={run.label}")
     return f"{run.optimizer}({','.join(items)})"
@@ -424,4 +449,4 @@ def _show(text: str, limit: int = 24) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-__all__ = ["View", "fit_zoom", "parse", "parse_view", "query_of", "run_text", "to_query", "usable_zoom"]
+__all__ = ["View", "fit_zoom", "parse", "parse_view", "query_of", "run_text", "to_query", "usable_zoom", "work_limits"]

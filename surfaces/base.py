@@ -60,20 +60,33 @@ class Surface:
     id: ClassVar[str]
     title: ClassVar[str]
     formula: ClassVar[str]
+    expression: ClassVar[str] = ""  # the function at the default parameters in the formula grammar (an example)
     about: ClassVar[str] = ""
     params: ClassVar[tuple[Param, ...]] = ()
     default_view: ClassVar[tuple[float, float, float, float]]
     default_start: ClassVar[tuple[float, float]]
     contour: ClassVar[str] = "linear"
+    compilable: ClassVar[bool] = True  # False: built when bound (a typed formula, data), so stepped on NumPy
+    seeded: ClassVar[bool] = False  # True: what it is depends on the experiment's seed (data drawn from it)
+    axes: ClassVar[tuple[str, str]] = ("x", "y")  # what the plane's coordinates are called on the plot
+    rows: int | None = None  # the rows of data a mini-batch is drawn from; None: no data, no batches
     f: ClassVar[Callable[..., Any]]
     grad_f: ClassVar[Callable[..., tuple]]
     hess_f: ClassVar[Callable[..., tuple]]
 
-    def __init__(self, **params: object) -> None:
+    def __init__(self, seed: int = 0, **params: object) -> None:
+        self.seed = int(seed)
         self.settings = resolve(self.params, params, f"surface {self.id!r}")
         for name, value in self.settings.items():
             setattr(self, name, value)
         self._critical: tuple[CriticalPoint, ...] | None = None
+
+    @classmethod
+    def repair(cls, settings: dict[str, Any], seed: int = 0) -> tuple[dict[str, Any], list]:
+        """Fix combinations of valid settings that cannot be used together (a logistic model on targets outside
+        [0, 1]); returns the settings and messages for the user. The link parser calls it; the Python API raises
+        for the same combinations."""
+        return settings, []
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.settings.items())
@@ -96,6 +109,10 @@ class Surface:
     def hessian(self, points: np.ndarray) -> np.ndarray:
         points = np.asarray(points, dtype=float)
         return matrix(*self.hess_f(points[..., 0], points[..., 1], *self.constants()), shape=points.shape[:-1])
+
+    def gradient_rows(self, point: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The gradient at one point on some rows of the data (a mini-batch); only surfaces with data have it."""
+        raise TypeError(f"surface {self.id!r} has no data to draw mini-batches from")
 
     # -- geometry -----------------------------------------------------------------------------------------
     def view(self) -> tuple[float, float, float, float]:

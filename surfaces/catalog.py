@@ -17,6 +17,7 @@ class Ellipse(Surface):
     id = "ellipse"
     title = "Elongated ellipse"
     formula = "½(u² + κv²), (u, v) = (x, y) rotated by −angle"
+    expression = "0.5*(x^2 + 10*y^2)"
     about = (
         "A convex quadratic with Hessian eigenvalues 1 and κ. GD is stable only for lr < 2/κ and then crawls "
         "along the long axis: the ill-conditioned valley of the notes. Rotating it mixes the coordinates, which "
@@ -64,6 +65,7 @@ class Saddle(Surface):
     id = "saddle"
     title = "Saddle"
     formula = "bounded: x² + (y² − 1)²;  classic: x² − y²"
+    expression = "x^2 + (y^2 - 1)^2"
     about = (
         "A saddle at the origin. On the bounded variant the two ways down lead to minima at (0, ±1), so an "
         "optimizer that escapes the saddle arrives somewhere; the classic x² − y² falls away for ever."
@@ -110,6 +112,7 @@ class Crescent(Surface):
     id = "crescent"
     title = "Crescent valley (心月形)"
     formula = "wall·(x² + y² − 1)² + height·exp(decay·(y − 1))"
+    expression = "5*(x^2 + y^2 - 1)^2 + exp(3*(y - 1))"
     about = (
         "The valley floor is the unit circle, so it bends. The exponential term tilts the ring towards its "
         "bottom: on the way down the right-hand arc the slope along the floor starts steep near the top and "
@@ -153,6 +156,7 @@ class Rosenbrock(Surface):
     id = "rosenbrock"
     title = "Rosenbrock"
     formula = "(a − x)² + b(y − x²)²"
+    expression = "(1 - x)^2 + 100*(y - x^2)^2"
     about = "A curved, flat-bottomed valley with the minimum at (a, a²): easy to find, slow to follow."
     params = (
         Param("a", 1.0, -3.0, 3.0, help="the minimum is at (a, a²)"),
@@ -188,6 +192,7 @@ class Himmelblau(Surface):
     id = "himmelblau"
     title = "Himmelblau"
     formula = "(x² + y − 11)² + (x + y² − 7)²"
+    expression = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
     about = "Four minima of equal height, four saddles and one maximum: where you start decides where you end."
     default_view = (-5.0, 5.0, -5.0, 5.0)
     default_start = (0.0, 0.0)
@@ -219,6 +224,7 @@ class Beale(Surface):
     id = "beale"
     title = "Beale"
     formula = "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²"
+    expression = "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2"
     about = "Flat plateaus and steep ridges around a single minimum at (3, 0.5)."
     default_view = (-4.5, 4.5, -4.5, 4.5)
     default_start = (1.0, 1.5)
@@ -262,6 +268,7 @@ class Rastrigin(Surface):
     id = "rastrigin"
     title = "Rastrigin"
     formula = "2A + x² + y² − A(cos 2πx + cos 2πy)"
+    expression = "20 + x^2 + y^2 - 10*(cos(2*pi*x) + cos(2*pi*y))"
     about = "A bowl covered in ripples: a local minimum near every integer point, the global one at the origin."
     params = (Param("A", 10.0, 0.0, 50.0, help="depth of the ripples; A = 0 leaves a plain bowl"),)
     default_view = (-3.0, 3.0, -3.0, 3.0)
@@ -292,6 +299,7 @@ class Plateau(Surface):
     id = "plateau"
     title = "Plateau"
     formula = "1 − exp(−(x² + y²) / (2·width²))"
+    expression = "1 - exp(-(x^2 + y^2)/2)"
     about = (
         "A narrow well in a wide, almost flat plain: far from the well the gradient is nearly zero, the "
         "gentle-slope problem where plain gradient descent barely moves."
@@ -324,6 +332,7 @@ class DoubleWell(Surface):
     id = "double_well"
     title = "Local and global minimum"
     formula = "(x² − 1)² + tilt·x + y²"
+    expression = "(x^2 - 1)^2 + 0.3*x + y^2"
     about = (
         "Two basins separated by a saddle. The tilt makes the left minimum the global one; the right one is a "
         "local minimum that traps plain gradient descent."

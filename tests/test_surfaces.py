@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from declarations import BOOL, CHOICE, FLOAT, INT, Param
+from declarations import BOOL, CHOICE, FLOAT, INT, TEXT, Param
 from surfaces import MAXIMUM, MINIMUM, SADDLE, SURFACES, Surface, get_surface
 
 EPS = np.finfo(float).eps
@@ -33,8 +33,8 @@ def _draw(param: Param, rng: np.random.Generator) -> float | int:
 def parameter_settings(cls: type[Surface]) -> list[dict]:
     """The defaults, then 3 random draws of the numeric parameters, each crossed with every discrete choice."""
     rng = np.random.default_rng(zlib.crc32(cls.id.encode()))  # per surface, so adding one changes no other draw
-    discrete = [p for p in cls.params if p.kind in (CHOICE, BOOL)]
-    options = [p.choices if p.kind == CHOICE else (False, True) for p in discrete]
+    discrete = [p for p in cls.params if p.kind in (CHOICE, BOOL) or (p.kind == TEXT and p.choices)]
+    options = [(False, True) if p.kind == BOOL else p.choices for p in discrete]
     candidates: list[dict] = [{}]
     for _ in range(3):
         numeric = {p.name: _draw(p, rng) for p in cls.params if p.kind in (FLOAT, INT)}
@@ -42,7 +42,7 @@ def parameter_settings(cls: type[Surface]) -> list[dict]:
             candidates.append({**numeric, **dict(zip((p.name for p in discrete), combo, strict=True))})
     unique: dict[tuple, dict] = {}
     for given in candidates:
-        full = cls(**given).settings
+        full = cls(**cls.repair(given)[0]).settings  # combinations that cannot be used together are repaired
         unique.setdefault(tuple(full.items()), full)  # surfaces with only discrete parameters repeat
     return list(unique.values())
 
@@ -68,8 +68,10 @@ def test_settings_cover_declared_parameters():
         assert settings[0] == {p.name: p.default for p in cls.params}, sid
         for p in cls.params:
             seen = {s[p.name] for s in settings}
-            if p.kind in (CHOICE, BOOL):
-                assert seen == set(p.choices if p.kind == CHOICE else (False, True)), (sid, p.name)
+            if p.kind in (CHOICE, BOOL) or (p.kind == TEXT and p.choices):
+                assert seen == set(p.choices if p.kind != BOOL else (False, True)), (sid, p.name)
+            elif p.kind == TEXT:  # a typed formula or box: its default here, many more in test_formula
+                assert seen == {p.default} and p.coerce(p.default) == (p.default, None), (sid, p.name)
             else:
                 assert len(seen) == 4 and all(p.low <= v <= p.high for v in seen), (sid, p.name, seen)
 
@@ -209,7 +211,8 @@ def test_parameters_outside_their_range_are_rejected(surface_id):
                     get_surface(surface_id, **{p.name: bad})
         if p.kind == CHOICE:
             for choice in p.choices:
-                assert get_surface(surface_id, **{p.name: choice}).settings[p.name] == choice
+                usable = SURFACES[surface_id].repair({p.name: choice})[0]  # with data a logistic model can fit
+                assert get_surface(surface_id, **usable).settings[p.name] == choice
             with pytest.raises(ValueError, match=p.name):
                 get_surface(surface_id, **{p.name: "no-such-choice"})
 
@@ -381,3 +384,48 @@ def _crescent():
         return abs(gradient @ np.array([math.cos(theta), -math.sin(theta)]))
 
     assert slope_along_floor(30.0) >= 50.0 * slope_along_floor(150.0)  # steep first, flat later
+
+
+@fact("formula")
+def _formula():
+    # Every built-in surface's expression, typed, is that surface at its default parameters; Rosenbrock's has
+    # its one critical point, the minimum at (1, 1).
+    for cls in SURFACES.values():
+        if not cls.expression:
+            continue
+        built_in = cls()
+        typed = get_surface("formula", f=cls.expression, box=",".join(map(repr, built_in.view())))
+        points = _sample(built_in, (100,), "expression-" + cls.id)
+        np.testing.assert_allclose(typed.value(points), built_in.value(points), rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(typed.gradient(points), built_in.gradient(points), rtol=1e-12, atol=1e-11)
+    rosenbrock = get_surface("formula", f=SURFACES["rosenbrock"].expression, box="-2.0,2.0,-1.0,3.0")
+    (minimum,) = rosenbrock.critical_points()
+    assert minimum.kind == MINIMUM and (minimum.x, minimum.y) == pytest.approx((1.0, 1.0), abs=1e-12)
+    assert get_surface("formula", f="x + y").critical_points() == ()
+    undefined = get_surface("formula", f="log(x) + y^2", box="-1.0,1.0,-1.0,1.0")
+    assert np.isnan(_at(undefined, "value", -0.5, 0.0)) and np.isfinite(_at(undefined, "value", 0.5, 0.0))
+
+
+@fact("regression")
+def _regression():
+    from experiments.data import dataset
+
+    # The linear model's minimum is the least-squares solution of the normal equations, and normalizing u makes
+    # the Hessian the identity: the stretched valley turns round.
+    surface = get_surface("regression", data="offset", seed=3)
+    data = dataset("offset", seed=3)
+    design = np.stack([data.u, np.ones_like(data.u)], axis=-1)
+    (minimum,) = surface.critical_points()
+    expected = np.linalg.solve(design.T @ design, design.T @ data.t)
+    assert (minimum.x, minimum.y) == pytest.approx(tuple(expected), rel=1e-9)
+    assert np.max(np.abs(surface.gradient(np.array([minimum.x, minimum.y])))) < 1e-12
+    stretched = np.linalg.eigvalsh(surface.hessian(np.zeros(2)))
+    assert stretched[1] / stretched[0] > 1e6
+    normalized = get_surface("regression", data="offset", normalize=True, seed=3)
+    np.testing.assert_allclose(normalized.hessian(np.zeros(2)), np.eye(2), atol=1e-12)
+    assert get_surface("regression", data="offset", seed=4).critical_points() != surface.critical_points()
+    logistic = get_surface("regression", model="logistic", data="classes")
+    (minimum,) = logistic.critical_points()
+    assert minimum.kind == MINIMUM and np.max(np.abs(logistic.gradient(np.array([minimum.x, minimum.y])))) < 1e-9
+    with pytest.raises(ValueError, match=r"targets t in \[0, 1\]"):
+        get_surface("regression", model="logistic", data="line")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from declarations import BOOL, CHOICE, FLOAT, INT, Param
+from declarations import BOOL, CHOICE, FLOAT, INT, TEXT, Param
+from experiments.data import Data, encode_inline
 from experiments.limits import (
+    DATA_MAX_ROWS,
     MAX_LABEL_LENGTH,
     MAX_QUERY_LENGTH,
     MAX_RUNS,
@@ -35,9 +38,10 @@ from experiments.model import (
     finite_at,
     sweepable,
 )
-from experiments.url import View, fit_zoom, parse, parse_view, to_query, work_per_step
+from experiments.url import View, fit_zoom, parse, parse_view, to_query, work_limits, work_per_step
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES, get_surface
+from surfaces.yours import Formula
 
 ISSUE_LINK = ("?surface=rosenbrock&a=1&b=100&start=-1.5,2&steps=500&seed=0&opt=adam(lr=0.01,beta1=0.9)"
               "&opt=momentum(lr=0.001,momentum=0.9,schedule=cosine)&opt=sgd(lr=0.001,noise=0.5)&step=120&lang=zh")
@@ -53,6 +57,8 @@ def in_range(param: Param, value: object) -> bool:
         return value in param.choices
     if param.kind == INT:
         return isinstance(value, int) and not isinstance(value, bool) and param.low <= value <= param.high
+    if param.kind == TEXT:
+        return param.coerce(value) == (value, None)
     return isinstance(value, float) and math.isfinite(value) and param.low <= value <= param.high
 
 
@@ -185,7 +191,24 @@ def float_values(p: Param) -> st.SearchStrategy[float]:
                      st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False))
 
 
+FORMULAS = st.sampled_from([cls.expression for cls in SURFACES.values() if cls.expression]
+                           + [Formula.params[0].default, "x + y", "log(x) + y^2", "sqrt(x*y) - 1e-3/x", "2^x * 0.5"])
+BOXES = st.tuples(*[st.floats(-1000, 1000, allow_subnormal=False)] * 4).filter(
+    lambda b: b[1] - b[0] >= 1e-6 and b[3] - b[2] >= 1e-6).map(lambda b: ",".join(map(repr, b)))
+INLINE_DATA = st.integers(2, DATA_MAX_ROWS).flatmap(lambda n: st.tuples(
+    st.lists(st.floats(-1e6, 1e6, width=32), min_size=n, max_size=n).filter(lambda u: len(set(u)) >= 2),
+    st.lists(st.floats(-1e6, 1e6, width=32), min_size=n, max_size=n),
+)).map(lambda pair: encode_inline(Data(np.array(pair[0]), np.array(pair[1]))))
+
+
+def text_values(p: Param) -> st.SearchStrategy:
+    """Typed text that reads back as itself: formulas, boxes, and datasets built in or inline."""
+    return {"f": FORMULAS, "box": BOXES, "data": st.one_of(st.sampled_from(p.choices), INLINE_DATA)}[p.name]
+
+
 def values_of(p: Param) -> st.SearchStrategy:
+    if p.kind == TEXT:
+        return text_values(p)
     if p.kind == BOOL:
         return st.booleans()
     if p.kind == CHOICE:
@@ -245,28 +268,29 @@ RUN_LISTS = st.lists(runs(), min_size=1, max_size=MAX_RUNS) | st.lists(runs(), m
 @st.composite
 def experiments(draw) -> Experiment:
     surface = draw(st.sampled_from(list(SURFACES)))
-    surface_params = draw(SURFACE_SETTINGS[surface])
+    surface_params = SURFACES[surface].repair(draw(SURFACE_SETTINGS[surface]))[0]
     # A valid experiment starts where the loss is finite (the crescent's exp term overflows far above the ring).
     bound = get_surface(surface, **surface_params)
     start = draw(st.tuples(COORDINATES, COORDINATES).filter(lambda point: finite_at(bound, point)))
     runs = draw(RUN_LISTS)
     # A link may not ask for more work than MAX_WORK (L-BFGS's long histories make each step costly).
-    most_steps = min(MAX_STEPS, MAX_WORK // work_per_step(runs))
+    most_steps = min(MAX_STEPS, work_limits(SURFACES[surface])[0] // work_per_step(runs))
     steps = draw(st.integers(1, most_steps))
     return Experiment(
         surface, runs, start=start, steps=steps, seed=draw(st.integers(0, 2**32 - 1)), surface_params=surface_params,
-        sweep=draw(sweeps(runs, steps)), measure=draw(st.sampled_from(MEASURE.choices)),
+        sweep=draw(sweeps(runs, steps, work_limits(SURFACES[surface])[1])),
+        measure=draw(st.sampled_from(MEASURE.choices)),
         tolerance=draw(st.one_of(st.just(TOLERANCE.default), float_values(TOLERANCE))),
     )
 
 
 @st.composite
-def sweeps(draw, runs: list[Run], steps: int) -> list[Axis]:
+def sweeps(draw, runs: list[Run], steps: int, work: int = MAX_SWEEP_WORK) -> list[Axis]:
     """No sweep, or one or two axes over settings every run has, within the work limit."""
     common = [name for name in sweepable(runs[0]) if all(name in sweepable(r) for r in runs)]
     names = draw(st.lists(st.sampled_from(common), max_size=MAX_SWEEP_AXES, unique=True))
     most = MAX_SWEEP_COUNT[len(names) - 1] if names else 0
-    budget = MAX_SWEEP_WORK // (steps * work_per_step(runs))
+    budget = work // (steps * work_per_step(runs))
     axes = []
     for name in names:
         params = [sweepable(r)[name] for r in runs]

@@ -3,6 +3,8 @@ the result once. Playback runs in the browser (assets/player.js) with no request
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -13,16 +15,19 @@ from dash.exceptions import PreventUpdate
 from flask import request
 
 from declarations import to_number
+from experiments.data import INLINE, DataError, encode_inline, read_csv
 from experiments.lessons import LESSONS
-from experiments.limits import MAX_RUNS
+from experiments.limits import DATA_MAX_ROWS, DATA_MAX_TEXT, MAX_RUNS
 from experiments.runner import Result, run
 from experiments.sweep import measured, sweep, with_values
 from experiments.url import View, fit_zoom, parse, parse_view, to_query
-from ui.controls import lr_limit, run_card, surface_fields, sweep_panel
+from surfaces import SURFACES
+from ui.controls import formula_tools, lr_limit, run_card, surface_fields, sweep_panel
 from ui.figures import (
     Summary,
     contour_figure,
     curves_figure,
+    data_figure,
     drawn,
     drawn_steps,
     landscape_box,
@@ -55,6 +60,8 @@ def register(app) -> None:
         Output("surface", "value"), Output("steps", "value"), Output("seed", "value"),
         Output("start-x", "value"), Output("start-y", "value"), Output("messages", "children"),
         Output("add-run", "disabled"), Output("add-run", "title"), Output("sweep-panel", "children"),
+        Output("formula-tools", "children"), Output("formula-tools", "hidden"), Output("data-tools", "hidden"),
+        Output("data-box", "hidden"),
         Input("surface", "value"),
         Input({"type": "surface-param", "name": ALL}, "value"),
         Input("steps", "value"), Input("seed", "value"), Input("start-x", "value"), Input("start-y", "value"),
@@ -66,9 +73,13 @@ def register(app) -> None:
         Input({"type": "sweep-field", "axis": ALL, "field": ALL}, "value"),
         Input("measure", "value"), Input("tolerance", "value"),
         Input({"type": "run-tune", "run": ALL}, "n_clicks"), Input("tune-all", "n_clicks"),
-        Input("sweep-plot", "clickData"),
+        Input("sweep-plot", "clickData"), Input("formula-example", "value"), Input("data-pasted", "data"),
         State("query", "data"), State("view", "data"),
     )(on_edit)
+    app.callback(Output("data-pasted", "data"), Output("data-note", "children"),
+                 Input("data-use", "n_clicks"), Input("data-upload", "contents"), State("data-csv", "value"),
+                 State("view", "data"), prevent_initial_call=True)(on_data_paste)
+    app.callback(Output("data-plot", "figure"), Input("query", "data"), State("view", "data"))(on_data_plot)
 
     app.callback(
         Output("sweep-plot", "figure"), Output("sweep-box", "hidden"), Output("tab-sweep", "hidden"),
@@ -198,17 +209,17 @@ def on_edit(*args):
 
 def _on_edit(surface, surface_values, steps, seed, start_x, start_y, click, run_values, add_clicks,
              remove_clicks, duplicate_clicks, sweep_values, measure, tolerance, tune_clicks, tune_all, sweep_click,
-             query, view_data):
+             example, pasted, query, view_data):
     fired = ctx.triggered_prop_ids
     if not query:
         raise PreventUpdate
     if not fired:
         # The page was just rendered from its link with every control in place. Passing the query on (rather
         # than preventing the update) is what lets the result callback that depends on it run.
-        return (query, *[no_update] * 11)
+        return (query, *[no_update] * 15)
     t = _text_of(view_data)
     current, _ = parse(query)
-    action = _action(fired, click, sweep_click)
+    action = _action(fired, click, sweep_click, example, pasted)
     controls = Controls(
         surface=surface,
         surface_values={item["id"]["name"]: _value(value) for item, value in zip(ctx.inputs_list[1], surface_values,
@@ -219,6 +230,11 @@ def _on_edit(surface, surface_values, steps, seed, start_x, start_y, click, run_
     )
     if action and action[0] == "pick":  # the sweep's own fields are as they were: keep the link's sweep exactly
         controls.sweep = None
+    if action and action[0] == "example" and current.surface == "formula":  # a built-in surface's formula
+        example_of = SURFACES[action[1]]
+        controls.surface_values = {"f": example_of.expression, "box": ",".join(map(repr, example_of().view()))}
+    if action and action[0] == "data" and current.surface == "regression":  # data pasted or uploaded
+        controls.surface_values = {**controls.surface_values, "data": action[1]}
     experiment, messages = edit(current, controls, action, sweep_of=swept)
     # A field left empty keeps its value; rebuilding the controls shows that value again.
     blank = any(v is None for run in controls.runs for v in run.values()) or \
@@ -230,13 +246,21 @@ def _on_edit(surface, surface_values, steps, seed, start_x, start_y, click, run_
     rebuild = structure(experiment) != structure(current) or bool(messages) or blank
     # A tuned lr or a picked value changes run fields the cards show: draw them again.
     rebuild = rebuild or (bool(action) and action[0] in ("tune", "tune-all", "pick"))
-    return _outputs(t, experiment, messages, rebuild=rebuild, surface=experiment.surface != current.surface,
-                    sweep=rebuild or experiment.sweep != current.sweep)
+    # A chosen example or pasted data changes fields the user did not type in: draw them again.
+    refill = experiment.surface != current.surface or (bool(action) and action[0] in ("example", "data"))
+    return _outputs(t, experiment, messages, rebuild=rebuild, surface=refill,
+                    sweep=rebuild or experiment.sweep != current.sweep,
+                    formula=experiment.surface_params.get("f") != current.surface_params.get("f"))
 
 
-def _action(fired: dict, click, sweep_click=None) -> tuple:
+def _action(fired: dict, click, sweep_click=None, example=None, pasted=None) -> tuple:
     for prop_id, component in fired.items():
         value = next((t["value"] for t in ctx.triggered if t["prop_id"] == prop_id), None)
+        if prop_id == "formula-example.value" and isinstance(example, str) and example in SURFACES \
+                and SURFACES[example].expression:
+            return ("example", example)
+        if prop_id == "data-pasted.data" and isinstance(pasted, dict) and isinstance(pasted.get("data"), str):
+            return ("data", pasted["data"][:20_000])
         if prop_id == "add-run.n_clicks" and value:
             return ("add",)
         if prop_id == "tune-all.n_clicks" and value:
@@ -298,13 +322,17 @@ def _shown_of(experiment) -> tuple:
     return (experiment.steps, experiment.seed, *experiment.start)
 
 
-def _outputs(t: Text, experiment, messages: list[str], *, rebuild: bool, surface: bool, sweep: bool):
+def _outputs(t: Text, experiment, messages: list[str], *, rebuild: bool, surface: bool, sweep: bool,
+             formula: bool = False):
     runs = [run_card(t, i, r, experiment) for i, r in enumerate(experiment.runs)] if rebuild else no_update
     fields = surface_fields(t, experiment) if rebuild or surface else no_update
     full = len(experiment.runs) >= MAX_RUNS
+    typed = experiment.surface == "formula"
     return (to_query(experiment), runs, fields, experiment.surface, experiment.steps, experiment.seed,
             experiment.start[0], experiment.start[1], messages_block(t, messages), full, add_run_title(t, full),
-            sweep_panel(t, experiment) if sweep else no_update)
+            sweep_panel(t, experiment) if sweep else no_update,
+            formula_tools(t, experiment) if typed and (formula or surface) else no_update, not typed,
+            experiment.surface != "regression", experiment.surface != "regression")
 
 
 # -- results ---------------------------------------------------------------------------------------------------
@@ -476,6 +504,49 @@ def on_surface3d(query, shown, view_data=None):
     except Exception:
         logging.getLogger(__name__).exception("the 3-D view of %s failed", query)
         raise PreventUpdate from None
+
+
+def on_data_plot(query, view_data=None):
+    """The data and each run's model, for a surface of data (the player moves the models with playback)."""
+    if not query:
+        raise PreventUpdate
+    try:
+        experiment, _ = parse(query)
+        if experiment.make_surface().rows is None:
+            raise PreventUpdate
+        return data_figure(experiment, _text_of(view_data).lang)
+    except PreventUpdate:
+        raise
+    except Exception:
+        logging.getLogger(__name__).exception("the data plot of %s failed", query)
+        raise PreventUpdate from None
+
+
+def on_data_paste(clicks, upload, pasted, view_data=None):
+    """CSV pasted (Use) or uploaded, as the link's inline data, or a note saying what is wrong with it."""
+    t = _text_of(view_data)
+    try:
+        if ctx.triggered_id == "data-upload":
+            text_ = _uploaded(upload)
+        else:
+            text_ = pasted if isinstance(pasted, str) else ""
+        data = read_csv(text_)
+        inline = encode_inline(data)
+    except DataError as error:
+        return no_update, t("data-refused", why=t.message(error.problem))
+    if len(inline) - len(INLINE) > DATA_MAX_TEXT:  # incompressible numbers: more than a link can carry
+        return no_update, t("data-too-large", rows=len(data.u))
+    return {"data": inline}, t("data-used", rows=len(data.u), chars=f"{len(inline):,}")
+
+
+def _uploaded(contents) -> str:
+    """The text of an uploaded file (a data: URL), or "" for anything that is not one."""
+    if not isinstance(contents, str) or "," not in contents or len(contents) > DATA_MAX_ROWS * 128:
+        return ""
+    try:
+        return base64.b64decode(contents.split(",", 1)[1]).decode("utf-8", errors="replace")
+    except (ValueError, binascii.Error):
+        return ""
 
 
 def on_limits(query, view_data=None):

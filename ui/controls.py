@@ -6,11 +6,11 @@ import math
 
 from dash import dcc, html
 
-from declarations import BOOL, CHOICE, FLOAT, INT, Param
+from declarations import BOOL, CHOICE, FLOAT, INT, TEXT, Param
 from experiments.inspect import stability_limit
-from experiments.limits import MAX_SWEEP_AXES
+from experiments.limits import DATA_MAX_ROWS, MAX_SWEEP_AXES
 from experiments.measures import MEASURE, MEASURES, TOLERANCE
-from experiments.model import NOISE, SEED, STEPS, Experiment, Run, sweepable
+from experiments.model import BATCH, NOISE, SEED, STEPS, Experiment, Run, sweepable
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
 from ui.figures import default_name
@@ -55,10 +55,28 @@ def param_control(t: Text, param: Param, value: object, control_id: dict | str, 
         control = dcc.Dropdown(id=control_id, options=[{"label": t.declared(c), "value": c} for c in param.choices],
                                value=value, clearable=False,
                                searchable=False, className="choice")
+    elif param.kind == TEXT and param.choices:  # a dataset: the built-in ones, or the user's own (inline)
+        control = dcc.Dropdown(id=control_id, options=data_options(t, param, str(value)), value=value,
+                               clearable=False, searchable=False, className="choice data")
+    elif param.kind == TEXT:  # a formula or a box, committed on Enter or on leaving the field
+        control = dcc.Input(id=control_id, type="text", value=value, debounce=True, spellCheck=False,
+                            autoComplete="off", maxLength=1000, className=f"text typed-{param.name}")
     else:  # pragma: no cover - every declared kind is handled above
         raise ValueError(param.kind)
-    return html.Label([html.Span(label, className="name"), control], title=tip,
-                      className="field compact" if compact else "field", **props)
+    classes = "field compact" if compact else "field"
+    if param.kind == TEXT:
+        classes += f" text-field {param.name}-field"
+    return html.Label([html.Span(label, className="name"), control], title=tip, className=classes, **props)
+
+
+def data_options(t: Text, param: Param, value: str) -> list[dict]:
+    """The built-in datasets, and the user's own when the link carries it (named by its row count)."""
+    from experiments.data import INLINE, decode_inline
+
+    options = [{"label": t.declared(c), "value": c} for c in param.choices]
+    if value.startswith(INLINE):
+        options.append({"label": t("data-yours", n=len(decode_inline(value).u)), "value": value})
+    return options
 
 
 def lr_marks(param: Param) -> dict:
@@ -132,6 +150,8 @@ def run_card(t: Text, index: int, run: Run, experiment: Experiment | None = None
                                      clearable=False, className="choice schedule")],
                        className="field compact", title=t.declared(schedule.formula)),
             param_control(t, NOISE, run.noise, field_id(index, "noise"), compact=True),
+            *([param_control(t, BATCH, run.batch, field_id(index, "batch"), compact=True)]
+              if experiment is not None and experiment.make_surface().rows is not None else []),
             *schedule_fields,
             html.Label([html.Span(t("label"), className="name"),
                         dcc.Input(id=field_id(index, "label"), type="text", value=run.label, debounce=True,
@@ -148,8 +168,43 @@ def surface_fields(t: Text, experiment: Experiment) -> list:
     cls = SURFACES[experiment.surface]
     fields = [param_control(t, p, experiment.surface_params[p.name], {"type": "surface-param", "name": p.name},
                             compact=True) for p in cls.params]
+    if experiment.surface == "formula":  # its reading and examples are the formula tools beside the fields
+        return fields
     return [*fields, html.Div([html.Code(t.declared(cls.formula))], className="formula",
                               title=f"{t.declared(cls.formula)}\n\n{t.declared(cls.about)}")]
+
+
+def formula_tools(t: Text, experiment: Experiment) -> list:
+    """Under a typed formula: the formula as a reader reads it (or what is wrong with what is being typed, which
+    the player asks /formula.json about as it is typed), and the built-in surfaces' formulas as examples."""
+    from ui.checks import formula_check
+
+    typed = experiment.surface == "formula"
+    check = formula_check(experiment.surface_params["f"], experiment.surface_params["box"], t.lang) if typed \
+        else {"text": "", "points": ""}
+    examples = [{"label": t.declared(cls.title), "value": cls.id} for cls in SURFACES.values() if cls.expression]
+    return [
+        html.Div([html.Span("f(x, y) = ", className="lead"), html.Code(check["text"], className="readable"),
+                  html.Span(check["points"], className="points")], id="formula-check", className="formula-check"),
+        # What is being typed, checked as it is typed: written by the player, never by a callback.
+        html.Div(id="formula-live", className="formula-live", role="status", **{"aria-live": "polite"}),
+        dcc.Dropdown(id="formula-example", options=examples, value=None, clearable=False, searchable=False,
+                     placeholder=t("formula-examples"), className="choice formula-example"),
+    ]
+
+
+def data_tools(t: Text) -> list:
+    """Your own data: CSV pasted or uploaded, turned into the link's inline data by the server."""
+    return [html.Details([
+        html.Summary(t("data-own"), title=t("data-own-help", rows=DATA_MAX_ROWS)),
+        dcc.Textarea(id="data-csv", placeholder="u,t\n0.1,1.2\n0.5,2.0\n…", className="data-csv", spellCheck=False),
+        html.Div([
+            dcc.Upload(html.Button(t("data-upload"), className="action"), id="data-upload", accept=".csv,.txt,text/csv",
+                       max_size=DATA_MAX_ROWS * 64, className="data-upload"),
+            html.Button(t("data-use"), id="data-use", className="action"),
+        ], className="data-actions"),
+        html.Div(id="data-note", className="data-note", role="status"),
+    ], className="data-own", id="data-own")]
 
 
 def experiment_fields(t: Text, experiment: Experiment, hidden: set[str] = frozenset()) -> list:

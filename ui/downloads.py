@@ -20,6 +20,7 @@ from flask import Response, request
 from experiments.lessons import LESSONS
 from experiments.url import View, parse, parse_view, to_query
 from ui.callbacks import accepted_languages, computed, live_paths, swept
+from ui.checks import formula_check
 from ui.i18n import choose_language
 from ui.standalone import standalone_html
 
@@ -35,6 +36,7 @@ def register_downloads(server) -> None:
     server.add_url_rule("/download.html", "download_html", download_html)
     server.add_url_rule("/download.sweep.csv", "download_sweep_csv", download_sweep_csv)
     server.add_url_rule("/live.json", "live_json", live_json)
+    server.add_url_rule("/formula.json", "formula_json", formula_json)
 
 
 def _link() -> str:
@@ -91,6 +93,16 @@ def live_json() -> Response:
         data = None
     if data is None:
         return Response(status=204)
+    return Response(orjson.dumps(data), mimetype="application/json", headers={"Cache-Control": "no-store"})
+
+
+def formula_json() -> Response:
+    """/formula.json?f=…&box=…&lang=…: what the formula field holds, checked as it is typed. Never raises."""
+    try:
+        data = formula_check(request.args.get("f", ""), request.args.get("box", ""), request.args.get("lang", "en"))
+    except Exception:
+        logging.getLogger(__name__).exception("checking the formula %r failed", request.args.get("f", "")[:300])
+        data = {"ok": False, "text": "", "position": None}
     return Response(orjson.dumps(data), mimetype="application/json", headers={"Cache-Control": "no-store"})
 
 

@@ -52,7 +52,8 @@ def drawn_steps(loss: np.ndarray, grad_norm: np.ndarray, limit: int = DRAW_LIMIT
 
 def landscape_of(result: Result, box: tuple[float, float, float, float] | None = None) -> Landscape:
     experiment = result.experiment
-    return landscape(experiment.surface, tuple(sorted(experiment.surface_params.items())), box)
+    seed = experiment.seed if result.surface.seeded else 0
+    return landscape(experiment.surface, tuple(sorted(experiment.surface_params.items())), box, seed)
 
 
 def surface_of(result: Result) -> Surface:
@@ -137,6 +138,8 @@ def default_name(run, t) -> str:
         text_ += " " + t.declared(SCHEDULES[run.schedule].title)
     if run.noise:
         text_ += f" σ={run.noise:g}"
+    if run.batch:
+        text_ += f" batch={run.batch}"
     return text_
 
 
@@ -169,19 +172,22 @@ def home_box(surface: Surface, start: tuple[float, float]) -> tuple[float, float
 def view_key(experiment) -> str:
     """What the contour's zoom belongs to: the surface and the box it opens on. Zoom and pan survive a re-run
     with the same key; a new surface, a surface parameter or a start that widens the box resets them."""
-    box = home_box(experiment.make_surface(), experiment.start)
-    return surface_key(experiment.surface, experiment.surface_params) + "|" + ",".join(map(repr, box))
+    surface = experiment.make_surface()
+    box = home_box(surface, experiment.start)
+    seed = f"|seed={experiment.seed}" if surface.seeded else ""  # data drawn from the seed: another seed, other data
+    return surface_key(experiment.surface, experiment.surface_params) + seed + "|" + ",".join(map(repr, box))
 
 
 def contour_layout(result: Result) -> dict:
     experiment = result.experiment
     xmin, xmax, ymin, ymax = home_box(result.surface, experiment.start)
+    axes = result.surface.axes  # w and b for a model's parameters
     return {
         "uirevision": view_key(experiment),
         "margin": {"l": 40, "r": 8, "t": 4, "b": 30},
-        "xaxis": {"range": [xmin, xmax], "title": {"text": "x", "standoff": 6}, "constrain": "domain",
+        "xaxis": {"range": [xmin, xmax], "title": {"text": axes[0], "standoff": 6}, "constrain": "domain",
                   "zeroline": False, "showgrid": False, "ticks": "outside", "automargin": True},
-        "yaxis": {"range": [ymin, ymax], "title": {"text": "y", "standoff": 6}, "scaleanchor": "x", "scaleratio": 1,
+        "yaxis": {"range": [ymin, ymax], "title": {"text": axes[1], "standoff": 6}, "scaleanchor": "x", "scaleratio": 1,
                   "constrain": "domain", "zeroline": False, "showgrid": False, "ticks": "outside",
                   "automargin": True},
         # Above the plot, so it never meets the x-axis title, whatever the labels' length or language.
@@ -207,8 +213,16 @@ def contour_figure(result: Result, steps: list[np.ndarray] | None = None, lang: 
     steps = drawn(result) if steps is None else steps
     land = landscape_of(result, landscape_box(result, zoom))
     traces = landscape_traces(land, result.experiment.start, lang) + run_traces(result, steps, lang)
-    return {"data": traces, "layout": {**contour_layout(result), "images": [landscape_image(land)],
-                                       "meta": {"landscape": list(land.box)}}}
+    layout = {**contour_layout(result), "images": [landscape_image(land)], "meta": {"landscape": list(land.box)}}
+    if land.undefined > 0:  # say what the hatching is
+        layout["annotations"] = [undefined_note(lang)]
+    return {"data": traces, "layout": layout}
+
+
+def undefined_note(lang: str) -> dict:
+    return {"text": text(lang)("undefined-region"), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+            "xanchor": "left", "yanchor": "bottom", "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+            "font": {"size": 11}, "name": "undefined"}
 
 
 # -- the curves ------------------------------------------------------------------------------------------------
@@ -378,3 +392,51 @@ def summaries(result: Result, lang: str = "en") -> list[Summary]:
         rows.append(Summary(index, names[index], measured.final_loss, measured.distance,
                             measured.steps_to_tolerance, rr.diverged_at, len(rr.points) - 1))
     return rows
+
+
+# -- the data under a regression surface -----------------------------------------------------------------------
+
+MODEL_POINTS = 81  # samples of u along a logistic model's curve
+
+
+def data_figure(experiment, lang: str = "en") -> dict:
+    """The data (u, t) as points, the best fit, and one model per run at its start: a line ŷ = w·u + b, or a
+    logistic curve p = σ(w·u + b). The player moves each run's model to (w, b) at the playback step."""
+    t = text(lang)
+    surface = experiment.make_surface()
+    u, target = surface.data.u, surface.data.t
+    logistic = surface.settings["model"] == "logistic"
+    low, high = float(u.min()), float(u.max())
+    pad = 0.05 * (high - low)
+    grid = np.linspace(low - pad, high + pad, MODEL_POINTS if logistic else 2)
+
+    def model(w, b):
+        z = w * grid + b
+        return 0.5 * (1.0 + np.tanh(0.5 * z)) if logistic else z
+
+    data = [{"type": "scatter", "mode": "markers", "x": typed(u), "y": typed(target), "name": t("data-points"),
+             "marker": {"size": 6, "color": "rgba(40,40,40,0.55)", "line": {"width": 0}},
+             "hovertemplate": "u %{x:.4g}, t %{y:.4g}<extra></extra>", "meta": {"role": "data"}}]
+    best = surface.critical_points()
+    if best:
+        data.append({"type": "scatter", "mode": "lines", "x": typed(grid), "y": typed(model(best[0].x, best[0].y)),
+                     "name": t("data-best"), "line": {"color": "#888888", "dash": "dot", "width": 2},
+                     "hoverinfo": "skip", "meta": {"role": "best"}})
+    names = names_of(experiment, lang)
+    w0, b0 = experiment.start
+    for index, name in enumerate(names):
+        style = run_style(index)
+        data.append({"type": "scatter", "mode": "lines", "x": typed(grid), "y": typed(model(w0, b0)), "name": name,
+                     "line": {"color": style.color, "dash": style.dash, "width": 2.5}, "hoverinfo": "skip",
+                     "meta": {"role": "model", "run": index, "model": surface.settings["model"]}})
+    spread = float(target.max() - target.min()) or 1.0
+    return {"data": data, "layout": {
+        "uirevision": "data", "margin": {"l": 48, "r": 12, "t": 8, "b": 34}, "showlegend": False,
+        "xaxis": {"title": {"text": "u", "standoff": 4}, "range": [grid[0], grid[-1]], "zeroline": False,
+                  "gridcolor": "#eeeeee", "automargin": True},
+        "yaxis": {"title": {"text": "t", "standoff": 4}, "zeroline": False, "gridcolor": "#eeeeee", "automargin": True,
+                  "range": [float(target.min()) - 0.15 * spread, float(target.max()) + 0.15 * spread]},
+        "annotations": [{"text": t("data-title"), "xref": "paper", "yref": "paper", "x": 0, "y": 1, "xanchor": "left",
+                         "yanchor": "top", "showarrow": False, "bgcolor": "rgba(255,255,255,0.8)"}],
+        "hovermode": "closest", "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff", "font": FONT,
+    }}

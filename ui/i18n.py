@@ -22,7 +22,7 @@ from declarations.messages import Message
 from experiments.inspect import equations_of
 from experiments.lessons import LESSONS
 from experiments.measures import MEASURE, MEASURES, TOLERANCE
-from experiments.model import NOISE, SEED, STEPS
+from experiments.model import BATCH, NOISE, SEED, STEPS
 from experiments.url import parse
 from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import SURFACES
@@ -87,7 +87,8 @@ class Text:
         """A parser or editor message in this language (English text when it carries no key)."""
         if isinstance(problem, Message) and problem.key in self._messages:
             # A measure is named by its declared title, which has its own translation.
-            values = {k: self.declared(v) if k == "measure" else v for k, v in problem.values.items()}
+            values = {k: self.message(v) if isinstance(v, Message) else self.declared(v) if k == "measure" else v
+                      for k, v in problem.values.items()}
             return problem.prefix + self._messages[problem.key].format(**values)
         return str(problem)
 
@@ -111,7 +112,7 @@ def declared_texts() -> list[str]:
     for measure in MEASURES.values():
         seen[measure.title] = None
         seen[measure.help] = None
-    for param in [p for owner in owners for p in owner.params] + [NOISE, STEPS, SEED, MEASURE, TOLERANCE]:
+    for param in [p for owner in owners for p in owner.params] + [NOISE, BATCH, STEPS, SEED, MEASURE, TOLERANCE]:
         seen[param.label or param.name] = None
         if param.help:
             seen[param.help] = None

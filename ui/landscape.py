@@ -42,6 +42,7 @@ class Landscape:
     log: bool
     low: float  # the lowest loss (in the box or at a minimum), which a log height of log10(offset) stands for
     offset: float  # added before the log so the lowest point is finite
+    undefined: float = 0.0  # the fraction of the box where f is undefined or not finite (hatched in the image)
 
     def loss(self, height: float) -> float:
         """The loss a height stands for."""
@@ -54,10 +55,12 @@ class Landscape:
 
 
 @lru_cache(maxsize=128)
-def landscape(surface_id: str, settings: tuple, box: tuple[float, float, float, float] | None = None) -> Landscape:
+def landscape(surface_id: str, settings: tuple, box: tuple[float, float, float, float] | None = None,
+              seed: int = 0) -> Landscape:
     """The sampled surface over `box` (default: its view box); cached per worker, since it costs tens of
-    milliseconds (the level lines and their checks, and the polishing of critical points)."""
-    surface = SURFACES[surface_id](**dict(settings))
+    milliseconds (the level lines and their checks, and the polishing of critical points). `seed` matters only
+    to a surface of data drawn from it (pass 0 otherwise, to share the cache)."""
+    surface = SURFACES[surface_id](seed=seed, **dict(settings))
     surface.critical_points()
     box = tuple(float(v) for v in (box or surface.view()))
     xmin, xmax, ymin, ymax = box
@@ -65,7 +68,7 @@ def landscape(surface_id: str, settings: tuple, box: tuple[float, float, float, 
     # The image samples pixel centres, so its pixels tile the box exactly.
     px = xmin + (np.arange(IMAGE) + 0.5) * (xmax - xmin) / IMAGE
     py = ymin + (np.arange(IMAGE) + 0.5) * (ymax - ymin) / IMAGE
-    grid, fine = _sample(surface, x, y), _sample(surface, px, py)
+    (grid, _), (fine, defined) = _sample(surface, x, y), _sample(surface, px, py)
     in_box = [float(grid.min()), float(fine.min())]
     high = max(float(grid.max()), float(fine.max()))
     low = min(in_box + [minimum_value(surface, m) for m in surface.minima()])
@@ -86,8 +89,28 @@ def landscape(surface_id: str, settings: tuple, box: tuple[float, float, float, 
     land = Landscape(surface, box, heights, [], "", (bottom, top), log, low, offset)
     known = np.array([[c.x, c.y] for c in surface.critical_points()]).reshape(-1, 2)
     lines = [_true_lines(surface, x, y, grid, land.loss(float(h)), low, known) for h in heights]
-    image = "data:image/png;base64," + base64.b64encode(png(colour_bands(fine, heights, LANDSCAPE_SCALE))).decode()
-    return Landscape(surface, box, heights, lines, image, (bottom, top), log, low, offset)
+    image = "data:image/png;base64," + base64.b64encode(png(hatched(colour_bands(fine, heights, LANDSCAPE_SCALE),
+                                                                    defined))).decode()
+    return Landscape(surface, box, heights, lines, image, (bottom, top), log, low, offset,
+                     float(1.0 - defined.mean()))
+
+
+UNDEFINED_COLOURS = ((236, 236, 236), (170, 170, 170))  # background and stripes of the hatching
+
+
+def hatched(rgb: np.ndarray, defined: np.ndarray) -> np.ndarray:
+    """The band image with the pixels where f is undefined hatched: grey with diagonal stripes, so no colour of
+    the scale can be mistaken for it. `defined` is in the sample's order (rows bottom to top), the image's top
+    to bottom."""
+    undefined = ~defined[::-1]
+    if not undefined.any():
+        return rgb
+    rows, columns = np.indices(undefined.shape)
+    stripe = (rows + columns) % 8 < 2
+    out = rgb.copy()
+    out[undefined & ~stripe] = UNDEFINED_COLOURS[0]
+    out[undefined & stripe] = UNDEFINED_COLOURS[1]
+    return out
 
 
 def _true_lines(surface: Surface, x, y, grid, level: float, floor: float, known: np.ndarray) -> list[np.ndarray]:
@@ -98,11 +121,13 @@ def _true_lines(surface: Surface, x, y, grid, level: float, floor: float, known:
     return [part for part in parts if keep.get(id(part), True)]
 
 
-def _sample(surface: Surface, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _sample(surface: Surface, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """f on the grid, with the undefined or non-finite values replaced by the highest finite one (so level lines
+    skirt the region), and where it is finite."""
     with np.errstate(all="ignore"):
         z = surface.value(np.stack(np.meshgrid(x, y), axis=-1))
     finite = np.isfinite(z)
-    return np.where(finite, z, np.max(z[finite]) if finite.any() else 0.0)
+    return np.where(finite, z, np.max(z[finite]) if finite.any() else 0.0), finite
 
 
 def minimum_value(surface: Surface, point) -> float:

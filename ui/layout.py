@@ -15,7 +15,15 @@ from declarations.messages import NOTICES
 from experiments.lessons import LESSONS, lesson_link
 from experiments.limits import MAX_RUNS
 from experiments.url import View
-from ui.controls import experiment_fields, run_card, surface_fields, surface_picker, sweep_panel
+from ui.controls import (
+    data_tools,
+    experiment_fields,
+    formula_tools,
+    run_card,
+    surface_fields,
+    surface_picker,
+    sweep_panel,
+)
 from ui.figures import view_key
 from ui.i18n import LANGUAGES, Text
 from ui.locales.plotly import modebar_locale
@@ -29,7 +37,8 @@ GRAPH_CONFIG = {
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)
 # What ?hide= may hide, for embedding in a course page: name -> the ids of the elements it hides.
 HIDEABLE = {
-    "title": ("title",), "lessons": ("lessons",), "surface": ("surface-field", "surface-params"),
+    "title": ("title",), "lessons": ("lessons",),
+    "surface": ("surface-field", "surface-params", "formula-tools", "data-tools"),
     "steps": ("steps-field",), "seed": ("seed-field",), "start": ("start-field",), "share": ("share",),
     "language": ("language",), "runs": ("runs-panel",), "caption": ("lesson-caption",), "player": ("player",),
     "curves": ("curves-box",), "results": ("results",), "hint": ("hint",), "messages": ("messages",),
@@ -83,6 +92,7 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
         dcc.Store(id="inspect-ask"), dcc.Store(id="inspection"), dcc.Store(id="inspected"),
         dcc.Store(id="vectors-ask"), dcc.Store(id="vectors"), dcc.Store(id="vectors-in"), dcc.Store(id="plot3d-on"),
         dcc.Store(id="drawn"), dcc.Store(id="click-start"), dcc.Store(id="playback"), dcc.Store(id="player-ready"),
+        dcc.Store(id="data-pasted"),
         # The contour's zoom, for the landscape under it: the player writes it after a zoom or pan.
         dcc.Store(id="zoom-box", data={"box": list(view.zoom), "view": view_key(experiment)} if view.zoom else None),
         html.Header([
@@ -96,6 +106,12 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                          className="field", id="surface-field", hidden="surface-field" in hidden),
                 html.Div(surface_fields(t, experiment), id="surface-params", className="inline",
                          hidden="surface-params" in hidden),
+                # Your own loss: the formula's reading and examples, and data pasted or uploaded.
+                html.Div(formula_tools(t, experiment), id="formula-tools", className="formula-tools",
+                         hidden=experiment.surface != "formula" or "surface-params" in hidden,
+                         **{"data-ok": t("formula-ok"), "data-none": t("formula-no-points")}),
+                html.Div(data_tools(t), id="data-tools", className="data-tools",
+                         hidden=experiment.surface != "regression" or "surface-params" in hidden),
                 html.Div(experiment_fields(t, experiment, hidden), className="inline"),
             ], className="settings"),
             html.Div([
@@ -146,6 +162,9 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
                               html.Button(t("tab-sweep"), className="tab", id="tab-sweep", hidden=not experiment.sweep,
                                           **{"data-tab": "sweep"})],
                              id="panel-tabs", className="tabs", role="tablist"),
+                    # A surface of data: the points and each run's model at the playback step, over the curves.
+                    html.Div(dcc.Graph(id="data-plot", config=config, className="graph data-plot", figure=empty),
+                             id="data-box", className="data-box", hidden=experiment.surface != "regression"),
                     dcc.Graph(id="curves", config=config, className="graph curves", figure=empty),
                     inspector_panel(t),
                     # The surface in 3-D (ui/surface3d.py), drawn once its tab has been opened.

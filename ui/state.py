@@ -13,7 +13,7 @@ from declarations import FLOAT, INT, Param, to_number
 from declarations.messages import message
 from experiments.limits import MAX_RUNS, MAX_SWEEP_COUNT, START_LIMIT
 from experiments.measures import MEASURE, MEASURES, TOLERANCE
-from experiments.model import NOISE, SEED, STEPS, Experiment, Run, clean_label
+from experiments.model import BATCH, NOISE, SEED, STEPS, Experiment, Run, clean_label
 from experiments.sweep import default_axis, sweep, tune, tuning
 from experiments.url import parse
 from optimizers import OPTIMIZERS, SCHEDULES
@@ -72,7 +72,7 @@ def edit(current: Experiment, controls: Controls, action: tuple = (), sweep_of=s
     surface = controls.surface if _known(controls.surface, SURFACES) else current.surface
     if kind == "surface" and surface != current.surface:
         surface_values: dict[str, object] = {}
-        start: tuple[object, object] = SURFACES[surface].default_start
+        start: tuple[object, object] = SURFACES[surface](seed=current.seed).start()
     else:
         surface = current.surface
         declared = {p.name: p for p in SURFACES[surface].params}
@@ -200,7 +200,7 @@ def _fill(values: dict[str, object], current: Run | None, messages: list[str]) -
     same = current is not None and current.optimizer == optimizer
     same_schedule = current is not None and current.schedule == schedule
     kept = {"optimizer": optimizer, "schedule": schedule}
-    params = [*OPTIMIZERS[optimizer].params, *SCHEDULES[schedule].params, NOISE]
+    params = [*OPTIMIZERS[optimizer].params, *SCHEDULES[schedule].params, NOISE, BATCH]
     for param in params:
         before = None  # what the field held before this edit, where the run had this setting
         if current is not None:
@@ -211,6 +211,8 @@ def _fill(values: dict[str, object], current: Run | None, messages: list[str]) -
                 before = current.schedule_params.get(param.name)
             elif param is NOISE:
                 before = current.noise
+            elif param is BATCH:
+                before = current.batch
         value = values.get(param.name)
         if param.kind in (FLOAT, INT):
             value = typed(param, value, before, messages)
@@ -253,7 +255,8 @@ def _short(text: str) -> str:
 def _run_text(values: dict[str, object]) -> str:
     optimizer, schedule = values["optimizer"], values["schedule"]
     items = [f"{name}={_text(value)}" for name, value in values.items()
-             if name not in ("optimizer", "schedule", "label")]
+             if name not in ("optimizer", "schedule", "label")
+             and not (name == "batch" and _text(value) in ("0", ""))]  # the full batch, the only one without data
     if schedule != "constant":
         items.append(f"schedule={schedule}")
     if values.get("label"):
