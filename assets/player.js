@@ -867,7 +867,9 @@
       gd._descentWide = { "xaxis.title.text": l.xaxis.title.text, "yaxis.title.text": l.yaxis.title.text,
                           "yaxis.ticklabelposition": "outside", "yaxis.automargin": true, "margin.l": l.margin.l };
     }
-    var layout = wide ? gd._descentWide : { "xaxis.title.text": "", "yaxis.title.text": "",
+    // A plane whose axes are not x and y (a model's w and b) keeps the x-axis title, which costs no width.
+    var keptX = gd._descentWide["xaxis.title.text"] === "x" ? "" : gd._descentWide["xaxis.title.text"];
+    var layout = wide ? gd._descentWide : { "xaxis.title.text": keptX, "yaxis.title.text": "",
                                              "yaxis.ticklabelposition": "inside", "yaxis.automargin": false,
                                              "margin.l": 6 };
     window.Plotly.update(gd, { "marker.showscale": wide }, layout, [index]).then(function () {
