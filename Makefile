@@ -23,6 +23,7 @@ bench: $(VENV)/.installed-test browser-deps
 	$(PY) bench/sweep.py
 	$(PY) bench/sharing.py
 	$(PY) bench/why.py
+	$(PY) bench/yours.py
 	$(PY) bench/load.py
 	$(PY) bench/cold_start.py
 

@@ -19,7 +19,8 @@ MAX_WORK = 1_600_000
 MAX_SWEEP_WORK = 16_777_216
 # A typed formula or a surface of data is built when it is bound, so only the NumPy engine steps it (about 20 µs a
 # group-step, and a run with mini-batches costs that each step on its own): links on such surfaces get an eighth of
-# the work, about five seconds on the reference machine (bench/README.md), and their sweeps a sixteenth.
+# the work, under a second for a formula and about seven seconds for twelve mini-batch runs on the reference
+# machine (bench/README.md), and their sweeps a sixteenth.
 MAX_WORK_NUMPY_ONLY = 200_000
 MAX_SWEEP_WORK_NUMPY_ONLY = 1_048_576
 MAX_SWEEP_AXES = 2

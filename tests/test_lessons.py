@@ -49,6 +49,9 @@ BROKEN = [
     ("stability-edge", "kappa=10.0", "kappa=1.0"),  # λmax = 1: no swept rate reaches 2/λmax = 2
     ("momentum-phase", "sweep=momentum:0.0:0.99:64", "sweep=momentum:0.0:0.3:64"),  # no heavy momentum: 2×
     ("fair-race", "opt=momentum(lr=0.0017782794100389228,", "opt=momentum(lr=0.01,"),  # not tuned: it diverges
+    ("data-stretched", "data=offset", "data=line"),  # u in [0, 1]: not stretched, and the larger rate is safe
+    ("data-round", "normalize=true", "normalize=false"),  # not standardized: η = 0.5 blows up
+    ("batch-size", "batch=1,", "batch=64,"),  # a batch of every row hovers no more than batch 16
 ]
 
 

@@ -261,6 +261,100 @@ def _check_round(result: Result, small: RunResult, large: RunResult) -> list[str
     return problems
 
 
+# -- 17, 18. normalization on real data: the offset feature stretches the loss, standardizing it rounds it (000) --
+
+STILL_FAR_DATA = 1.0  # after all its steps the safe rate on the raw data is still this far from the fit
+ROUND_FAST = 20  # on the standardized data the large rate arrives within this many steps
+
+
+@needs("safe lr", "larger lr")
+def _check_data_stretched(result: Result, safe: RunResult, larger: RunResult) -> list[str]:
+    problems = []
+    minimum = lowest_minimum(result)
+    low, high = np.linalg.eigvalsh(result.surface.hessian(minimum))
+    if high / low < 1e4:
+        problems.append(f"the loss's Hessian has condition number {high / low:.3g}; the raw feature should stretch "
+                        "it past 10⁴")
+    if safe.diverged_at is not None or distance(safe.final_point, minimum) < STILL_FAR_DATA:
+        problems.append(f"the safe rate ended {distance(safe.final_point, minimum):.3g} from the least-squares fit "
+                        f"(diverged: {safe.diverged_at}); expected it to crawl, still over {STILL_FAR_DATA:g} away")
+    if larger.diverged_at is None:
+        problems.append(f"the larger rate did not diverge (final loss {larger.final_loss:.3g}); above 2/λmax it should")
+    return problems
+
+
+@needs("safe lr", "large lr")
+def _check_data_round(result: Result, safe: RunResult, large: RunResult) -> list[str]:
+    problems = []
+    minimum = lowest_minimum(result)
+    steps = steps_to_reach(large, minimum, REACHED)
+    if steps is None or steps > ROUND_FAST:
+        problems.append(f"{arrival('the large rate', steps, REACHED)}; expected within {ROUND_FAST} steps")
+    low, high = np.linalg.eigvalsh(result.surface.hessian(minimum))
+    if high / low > 1.01:
+        problems.append(f"the standardized loss has condition number {high / low:.4g}; expected 1 (round)")
+    return problems
+
+
+@on_screen("safe lr", "larger lr")
+def _screen_data_stretched(screen: Screen, result: Result, safe: int, larger: int) -> list[str]:
+    problems = []
+    if (gap := screen.apart(screen.paths[safe][-1], lowest_minimum(result))) < 10 * LANDED_SEEN:
+        problems.append(f"the safe rate ends {gap:.1%} of the plot from the star; it should be visibly short of it")
+    if screen.inside(screen.paths[larger]).all():
+        problems.append("the larger rate never leaves the plot; it should blow up")
+    return problems
+
+
+@on_screen("safe lr", "large lr")
+def _screen_data_round(screen: Screen, result: Result, safe: int, large: int) -> list[str]:
+    problems = []
+    if (gap := screen.apart(screen.paths[large][-1], lowest_minimum(result))) > LANDED_SEEN:
+        problems.append(f"the large rate ends {gap:.1%} of the plot from the star")
+    if (gap := screen.apart(screen.paths[safe][-1], lowest_minimum(result))) < 10 * LANDED_SEEN:
+        problems.append(f"the safe rate ends {gap:.1%} of the plot from the star; it should still be on its way")
+    return problems
+
+
+# -- 19. batch size: the full batch settles, mini-batches hover, the smaller the more (003) ------------------------
+
+SETTLED = 1e-9  # the full batch ends this close to the least-squares fit
+HOVER = 3.0  # each halving of information: batch 1 hovers at least this many times farther out than batch 16
+HOVER_SEEN = 0.3  # on the loss row, batch 1's late curve sits at least this much of the row above the full batch's
+
+
+def _late_distance(rr: RunResult, minimum) -> float:
+    return float(np.mean(np.linalg.norm(rr.points[len(rr.points) // 2:] - minimum, axis=1)))
+
+
+@needs("full batch", "batch 16", "batch 1")
+def _check_batch_size(result: Result, full: RunResult, sixteen: RunResult, one: RunResult) -> list[str]:
+    problems = []
+    minimum = lowest_minimum(result)
+    if (end := distance(full.final_point, minimum)) > SETTLED:
+        problems.append(f"the full batch ended {end:.3g} from the least-squares fit; expected within {SETTLED:g}")
+    near = {name: _late_distance(rr, minimum) for name, rr in (("full", full), ("16", sixteen), ("1", one))}
+    if not (near["1"] >= HOVER * near["16"] and near["16"] >= HOVER * max(near["full"], SETTLED)):
+        problems.append(f"over the second half the runs stay on average {near['full']:.3g} (full batch), "
+                        f"{near['16']:.3g} (batch 16) and {near['1']:.3g} (batch 1) from the fit; expected each "
+                        f"smaller batch at least {HOVER:g}× farther out")
+    return problems
+
+
+@on_screen("full batch", "batch 1")
+def _screen_batch_size(screen: Screen, result: Result, full: int, one: int) -> list[str]:
+    row = screen.rows["loss"]
+    heights = []
+    for run in (full, one):
+        _, values = row.curves[run]
+        late = values[len(values) // 2:]
+        heights.append(np.nanmedian(np.clip(row.pixel(late), 0, row.height)) / row.height)
+    if not heights[1] - heights[0] >= HOVER_SEEN:
+        return [f"late in the run batch 1's loss sits {heights[1] - heights[0]:.0%} of the loss row above the full "
+                f"batch's; expected {HOVER_SEEN:.0%}"]
+    return []
+
+
 # -- 10. the learning rate against the Hessian's largest eigenvalue (seed 001) ------------------------------------
 
 
@@ -1208,6 +1302,76 @@ _LESSONS = (
                     "和動量的最終損失比 RMSprop 低一千倍以上。",
         },
         check=_check_fair_race, screen=_screen_fair_race,
+    ),
+    Lesson(
+        slug="data-stretched",
+        query="surface=regression&model=linear&data=offset&normalize=false&start=0.0,0.0&steps=500&seed=0"
+              f"&opt=gd(lr=0.00019,label={label('safe lr')})&opt=gd(lr=0.0003,label={label('larger lr')})",
+        seed="000_c462855194d46cda.txt",
+        quote="如果兩個參數大小差別太大,則參數較小的那個的更新,不會對loss有太大作用,導致參數無法學習和更新。",
+        title={"en": "Raw data: a long thin valley",
+               "zh-CN": "原始数据：狭长的山谷",
+               "zh-TW": "原始資料：狹長的山谷"},
+        caption={
+            "en": "A line fitted to 64 points whose feature u lies near 100: the weight w moves the loss ten "
+                  "thousand times more than the bias b, and the loss is a valley about two million times longer "
+                  "than wide. GD at η = 0.00019, just below 2/λmax, drops into the valley and then barely moves b: "
+                  "after 500 steps it is still 3.4 from the least-squares fit ★. η = 0.0003 blows up by step 28.",
+            "zh-CN": "用一条直线拟合 64 个点，特征 u 在 100 附近：权重 w 对损失的影响是偏置 b 的一万倍，"
+                     "损失成了一条长度约为宽度两百万倍的山谷。η = 0.00019（刚好低于 2/λmax）的 GD "
+                     "落进谷底后几乎推不动 b：500 步后离最小二乘解 ★ 还有 3.4。η = 0.0003 在第 28 步就发散了。",
+            "zh-TW": "用一條直線擬合 64 個點，特徵 u 在 100 附近：權重 w 對損失的影響是偏差 b 的一萬倍，"
+                     "損失成了一條長度約為寬度兩百萬倍的山谷。η = 0.00019（剛好低於 2/λmax）的 GD "
+                     "落進谷底後幾乎推不動 b：500 步後離最小平方解 ★ 還有 3.4。η = 0.0003 在第 28 步就發散了。",
+        },
+        check=_check_data_stretched, screen=_screen_data_stretched,
+    ),
+    Lesson(
+        slug="data-round",
+        query="surface=regression&model=linear&data=offset&normalize=true&start=0.0,0.0&steps=500&seed=0"
+              f"&opt=gd(lr=0.00019,label={label('safe lr')})&opt=gd(lr=0.5,label={label('large lr')})",
+        seed="000_c462855194d46cda.txt",
+        quote="所以需要對參數進行歸一化,將二者拉到一個水平線上。",
+        title={"en": "The same data, normalized: a round bowl",
+               "zh-CN": "同样的数据，归一化之后：圆碗",
+               "zh-TW": "同樣的資料，歸一化之後：圓碗"},
+        caption={
+            "en": "The points of “Raw data” with u standardized to mean 0 and standard "
+                  "deviation 1: the loss's Hessian is the identity and its level lines are circles. η = 0.5 now "
+                  "comes within 0.001 of the fit in 10 steps; the old safe rate η = 0.00019 is far too timid "
+                  "here. The data on the right shows each run's line at the playback step.",
+            "zh-CN": "“原始数据”里的那些点，把 u 标准化为均值 0、标准差 1：损失的黑塞矩阵是单位矩阵，"
+                     "等高线是圆。η = 0.5 现在 10 步就到达离拟合解 0.001 以内；原来安全的 η = 0.00019 在这里太小了。"
+                     "右边的数据图显示每次运行在当前步的直线。",
+            "zh-TW": "「原始資料」裡的那些點，把 u 標準化為平均 0、標準差 1：損失的黑塞矩陣是單位矩陣，"
+                     "等高線是圓。η = 0.5 現在 10 步就到達離擬合解 0.001 以內；原來安全的 η = 0.00019 在這裡太小了。"
+                     "右邊的資料圖顯示每次執行在目前步的直線。",
+        },
+        check=_check_data_round, screen=_screen_data_round,
+    ),
+    Lesson(
+        slug="batch-size",
+        query="surface=regression&model=linear&data=line&normalize=true&start=0.0,0.0&steps=300&seed=0"
+              f"&opt=sgd(lr=0.1,label={label('full batch')})&opt=sgd(lr=0.1,batch=16,label={label('batch 16')})"
+              f"&opt=sgd(lr=0.1,batch=1,label={label('batch 1')})",
+        seed="003_4ea0521ced52fd75.txt",
+        quote="大的批量更新比较稳定,小的批量的梯度的方向是比较有噪声的(noisy)。",
+        title={"en": "Batch size: full batch, 16 and 1",
+               "zh-CN": "批量大小：全批量、16 和 1",
+               "zh-TW": "批次大小：全批次、16 和 1"},
+        caption={
+            "en": "The same 64 points and the same η = 0.1, three ways: every step on all 64 points, on a "
+                  "shuffled mini-batch of 16, or on a single point. The full batch walks straight to the fit "
+                  "and stops; batch 16 arrives as fast and then jitters about 0.002 around it, batch 1 about "
+                  "0.02. The loss curves show the full-batch loss, so the noise is the batches', not the loss's.",
+            "zh-CN": "同样 64 个点、同样 η = 0.1，三种做法：每步用全部 64 个点、用打乱后 16 个点的小批量、"
+                     "或只用一个点。全批量直奔拟合解并停在那里；批量 16 一样快地到达，然后在它周围约 0.002 处抖动，"
+                     "批量 1 约 0.02。损失曲线画的是全批量损失，所以噪声来自批量，而不是损失本身。",
+            "zh-TW": "同樣 64 個點、同樣 η = 0.1，三種做法：每步用全部 64 個點、用打亂後 16 個點的小批次、"
+                     "或只用一個點。全批次直奔擬合解並停在那裡；批次 16 一樣快地到達，然後在它周圍約 0.002 處抖動，"
+                     "批次 1 約 0.02。損失曲線畫的是全批次損失，所以雜訊來自批次，而不是損失本身。",
+        },
+        check=_check_batch_size, screen=_screen_batch_size,
     ),
 )
 
