@@ -546,7 +546,7 @@
     valueRow(values, w.theta, row.theta, "theta");
     valueRow(values, w.f, row.f, "f");
     valueRow(values, w.grad, row.grad, "grad");
-    valueRow(values, w.used, row.used, "used");
+    valueRow(values, row.batch ? w.batch : w.used, row.used, "used");
     valueRow(values, w.lr, row.lr, "lr");
     body.appendChild(values);
     if (row.why) {

@@ -296,3 +296,17 @@ def test_normalizing_turns_the_stretched_loss_round():
     assert high / low > 1e6
     np.testing.assert_allclose(np.linalg.eigvalsh(round_.hessian(np.zeros(2))), [1.0, 1.0], atol=1e-12)
     assert SURFACES["regression"].axes == ("w", "b")
+
+
+def test_the_step_inspector_shows_the_mini_batch_gradient_the_update_used():
+    from experiments.inspect import number_text
+    from ui.inspector import inspection
+
+    experiment, _ = parse("surface=regression&normalize=true&opt=sgd(lr=0.3,batch=8)&opt=sgd(lr=0.3)&steps=20")
+    result = run(experiment)
+    batched, full = inspection(result, 0, 3, "en"), inspection(result, 1, 3, "en")
+    used = result.gradients_used(0)
+    row = batched["rows"][3]
+    assert row["batch"] is True
+    assert row["used"] == f"({number_text(float(used[3, 0]))}, {number_text(float(used[3, 1]))})"
+    assert row["used"] != row["grad"] and "used" not in full["rows"][3]

@@ -70,8 +70,9 @@ def inspection(result: Result, index: int, step: int, lang: str = "en") -> dict:
             "next": pair(trace.theta_next[r]), "delta": pair(trace.theta_next[r] - trace.theta[r]),
             "curv": curvature(trace.hessian[r]),
         })
-        if rr.run.noise:
+        if rr.run.noise or rr.run.batch:  # the gradient the update used differs from ∇f: say which it was
             row["used"] = pair(trace.used[r])
+            row["batch"] = bool(rr.run.batch)
         if trace.effective is not None:
             row["eff"] = pair(trace.effective[r])
         equations = []

@@ -188,7 +188,7 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
 
 INSPECTOR_WORDS = (
     "inspect-run", "inspect-step", "inspect-playing", "inspect-loading", "inspect-last", "inspect-replay",
-    "inspect-decimated", "inspect-theta", "inspect-f", "inspect-grad", "inspect-used", "inspect-lr",
+    "inspect-decimated", "inspect-theta", "inspect-f", "inspect-grad", "inspect-used", "inspect-batch", "inspect-lr",
     "inspect-equations", "inspect-state", "inspect-before", "inspect-after", "inspect-effective", "inspect-delta",
     "inspect-next", "inspect-curvature", "inspect-kappa", "inspect-saddle", "inspect-flat", "inspect-directions",
     "arrows", "arrows-off", "arrows-run", "arrows-all", "arrow-gradient", "arrow-direction", "arrow-step",
