@@ -87,6 +87,7 @@ MESSAGES = {
     "formula-collection": "a list, tuple, set or dict is not allowed in a formula",
     "formula-operator": "that operator is not allowed in a formula (use + - * / ^)",
     "formula-other": "that is not allowed in a formula",
+    "formula-constant": "a part without x or y has no finite real value (1/0, log(0), sqrt(-1), an overflow)",
     "bad-formula": "the formula {given} cannot be used: {reason}; using {used}",
     "formula-plus": "a space between two terms was read as + (in a link, + means a space: write %2B)",
     "bad-box": "box={given} is not x0,x1,y0,y1 with x0 < x1 and y0 < y1 within ±{limit}; using {used}",

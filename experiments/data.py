@@ -118,9 +118,11 @@ class Model:
         none at all on separable data)."""
         if self.kind != "linear":
             return None
-        design = np.stack([self.data.u, np.ones_like(self.data.u)], axis=-1)
-        (w, b), *_ = np.linalg.lstsq(design, self.data.t, rcond=None)
-        return float(w), float(b)
+        # On centred u, so that a feature near 10⁷ loses nothing: w = cov(u, t)/var(u), b = mean t − w·mean u.
+        u_mean, t_mean = float(np.mean(self.data.u)), float(np.mean(self.data.t))
+        centred = self.data.u - u_mean
+        w = float(np.dot(centred, self.data.t - t_mean) / np.dot(centred, centred))
+        return w, t_mean - w * u_mean
 
 
 def _sigmoid(z):
@@ -136,17 +138,18 @@ class Batches:
         if not 1 <= size <= rows:
             raise ValueError(f"a batch holds 1 … {rows} rows, not {size}")
         self.rows, self.size = rows, size
-        self._rng = np.random.default_rng([seed, run, 0xBA7C4])
+        self._seed = (seed, run)
         self._per_epoch = -(-rows // size)
-        self._epochs: list[np.ndarray] = []
+        self._epoch: tuple[int, np.ndarray] | None = None  # only the current epoch is kept: steps come in order
 
     def indices(self, step: int) -> np.ndarray:
-        """The rows of the batch the update leaving `step` uses."""
+        """The rows of the batch the update leaving `step` uses. Each epoch's permutation has its own seed
+        (seed, run, tag, epoch), so any step can be asked for without keeping earlier epochs."""
         epoch, within = divmod(step, self._per_epoch)
-        while len(self._epochs) <= epoch:
-            self._epochs.append(self._rng.permutation(self.rows))
-        order = self._epochs[epoch]
-        return order[within * self.size:(within + 1) * self.size]
+        if self._epoch is None or self._epoch[0] != epoch:
+            order = np.random.default_rng([*self._seed, 0xBA7C4, epoch]).permutation(self.rows)
+            self._epoch = (epoch, order)
+        return self._epoch[1][within * self.size:(within + 1) * self.size]
 
 
 class DataError(ValueError):

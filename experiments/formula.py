@@ -74,27 +74,52 @@ def read_formula(text: str) -> Formula:
 def _read(text: str) -> Formula:
     import sympy
 
+    _warm(sympy)
     began = time.perf_counter()
     if len(text) > FORMULA_MAX_LENGTH:
         raise FormulaError("formula-long", length=f"{len(text):,}", limit=FORMULA_MAX_LENGTH)
     if not text.strip():
         raise FormulaError("formula-empty")
-    bad = next((i for i, ch in enumerate(text) if not (ch.isascii() and (ch.isprintable() or ch in " \t"))), None)
+    # Not ASCII, not printable, or '#' (Python would read the rest as a comment and let any text ride in a link).
+    bad = next((i for i, ch in enumerate(text)
+                if not (ch.isascii() and (ch.isprintable() or ch in " \t")) or ch == "#"), None)
     if bad is not None:
         raise FormulaError("formula-character", bad + 1, given=repr(text[bad]))
     tree = _syntax(text)
     x, y = sympy.symbols("x y", real=True)
-    expression = _build(tree.body, {"x": x, "y": y, "pi": sympy.pi, "e": sympy.E}, sympy)
-    if not expression.free_symbols <= {x, y}:  # pragma: no cover - only x and y can be built
-        raise FormulaError("formula-name", given="?")
-    gradient = (sympy.diff(expression, x), sympy.diff(expression, y))
-    hessian = (sympy.diff(gradient[0], x), sympy.diff(gradient[0], y), sympy.diff(gradient[1], y))
-    if time.perf_counter() - began > FORMULA_MAX_SECONDS:
-        raise FormulaError("formula-slow", limit=f"{FORMULA_MAX_SECONDS * 1000:.0f}")
-    f = _numeric(sympy, (x, y), expression)
-    grad = _numeric(sympy, (x, y), gradient)
-    hess = _numeric(sympy, (x, y), hessian)
+    try:
+        expression = _build(tree.body, {"x": x, "y": y, "pi": sympy.pi, "e": sympy.E}, sympy)
+        if not expression.free_symbols <= {x, y}:  # pragma: no cover - only x and y can be built
+            raise FormulaError("formula-name", given="?")
+        if expression.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):  # log(0·x), a complex constant
+            raise FormulaError("formula-constant")
+        gradient = (sympy.diff(expression, x), sympy.diff(expression, y))
+        hessian = (sympy.diff(gradient[0], x), sympy.diff(gradient[0], y), sympy.diff(gradient[1], y))
+        if time.perf_counter() - began > FORMULA_MAX_SECONDS:
+            raise FormulaError("formula-slow", limit=f"{FORMULA_MAX_SECONDS * 1000:.0f}")
+        f = _numeric(sympy, (x, y), expression)
+        grad = _numeric(sympy, (x, y), gradient)
+        hess = _numeric(sympy, (x, y), hessian)
+        probe = np.array([0.3, -1.7, 2.9]), np.array([0.5, 1.1, -2.3])
+        for function in (f, grad, hess):  # the generated code runs, and gives real numbers
+            values = function(*probe)
+            if any(np.iscomplexobj(v) for v in (values if isinstance(values, tuple) else (values,))):
+                raise FormulaError("formula-constant")
+    except FormulaError:
+        raise
+    except Exception:  # anything sympy or the generated code cannot take is a formula we cannot use
+        raise FormulaError("formula-other") from None
     return Formula(text, expression, gradient, hessian, f, grad, hess)
+
+
+@lru_cache(maxsize=1)
+def _warm(sympy) -> None:
+    """Build, differentiate and generate code for one formula untimed: a process's first sympy work loads and
+    caches much more than any later one, and must not count against FORMULA_MAX_SECONDS."""
+    x, y = sympy.symbols("x y", real=True)
+    expression = sympy.sin(x) * sympy.exp(y) + sympy.Abs(x) ** 2 + sympy.Max(x, y) + sympy.log(1 + y**2)
+    derivatives = [sympy.diff(expression, v) for v in (x, y)]
+    _numeric(sympy, (x, y), (expression, *derivatives, sympy.diff(derivatives[0], x)))(0.5, 0.5)
 
 
 def _syntax(text: str) -> ast.Expression:
@@ -153,9 +178,14 @@ def _size(tree) -> tuple[int, int]:
 
 
 def _build(node, names: dict, sympy):
-    """The sympy expression of a checked node; anything not on the whitelist is refused with its position."""
+    """The sympy expression of a checked node; anything not on the whitelist is refused with its position. A part
+    without x or y is first worked out in floats (see _fold): sympy would evaluate sin(exp(exp(100))) to thousands
+    of digits, for ever."""
     where = getattr(node, "col_offset", None)
     position = None if where is None else where + 1
+    if not isinstance(node, ast.Constant | ast.Name) and not any(
+            isinstance(n, ast.Name) and n.id in ("x", "y") for n in ast.walk(node)):
+        return sympy.Float(_fold(node))
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         value = node.value
         if not math.isfinite(value) or abs(value) > 1e300:
@@ -203,6 +233,65 @@ _REFUSED = {"Attribute": "formula-attribute", "Lambda": "formula-lambda", "Const
             "DictComp": "formula-comprehension", "GeneratorExp": "formula-comprehension",
             "List": "formula-collection", "Tuple": "formula-collection", "Dict": "formula-collection",
             "Set": "formula-collection", "BinOp": "formula-operator", "UnaryOp": "formula-operator"}
+
+
+_FLOAT_FUNCTIONS = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp, "log": math.log, "sqrt": math.sqrt,
+    "abs": abs, "tanh": math.tanh, "sinh": math.sinh, "cosh": math.cosh, "atan": math.atan,
+    "sigmoid": lambda a: 1.0 / (1.0 + math.exp(-a)) if a > -700 else 0.0, "min": min, "max": max,
+}
+_FLOAT_OPERATORS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+                    ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a**b}
+
+
+def _fold(node) -> float:
+    """The value of a part of the formula without x or y, in floats, checked like _build checks it; a part with
+    no finite real value (1/0, log(0), sqrt(−1), (−1)^(1/3), an overflow) is refused."""
+    where = getattr(node, "col_offset", None)
+    position = None if where is None else where + 1
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        value = node.value
+        if not math.isfinite(value) or abs(value) > 1e300:
+            raise FormulaError("formula-number", position)
+        return float(value)
+    if isinstance(node, ast.Name):
+        if node.id in ("pi", "e"):
+            return math.pi if node.id == "pi" else math.e
+        raise FormulaError("formula-name", position, given=repr(node.id))
+    try:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            value = _fold(node.operand)
+            value = -value if isinstance(node.op, ast.USub) else value
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, _OPERATORS):
+            left, right = _fold(node.left), _fold(node.right)
+            if isinstance(node.op, ast.Pow) and abs(right) > FORMULA_MAX_EXPONENT:
+                raise FormulaError("formula-exponent", position, limit=FORMULA_MAX_EXPONENT)
+            value = _FLOAT_OPERATORS[type(node.op)](left, right)
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name):
+                _refuse(node.func, position)
+            name = node.func.id
+            if name not in FUNCTIONS:
+                raise FormulaError("formula-function", position, given=repr(name), functions=", ".join(FUNCTIONS))
+            if node.keywords:
+                raise FormulaError("formula-named", position, name=name)
+            low, high = _ARITY.get(name, (1, 1))
+            if not low <= len(node.args) <= high:
+                if high == 1:
+                    raise FormulaError("formula-one-argument", position, name=name)
+                raise FormulaError("formula-arguments", position, name=name, low=low, high=high)
+            value = _FLOAT_FUNCTIONS[name](*[_fold(a) for a in node.args])
+        else:
+            _refuse(node, position)
+    except (OverflowError, ValueError, ZeroDivisionError) as error:
+        if isinstance(error, FormulaError):
+            raise
+        raise FormulaError("formula-constant", position) from None
+    if isinstance(value, complex) or not math.isfinite(value):
+        raise FormulaError("formula-constant", position)
+    if abs(value) > 1e300:
+        raise FormulaError("formula-number", position)
+    return float(value)
 
 
 def _refuse(node, position):

@@ -238,6 +238,8 @@ def _within_sweep_work(axes: tuple[Axis, ...], runs: list[Run], steps: int, warn
     """Fewer values per axis (the same factor on each) when the grid is too much work."""
     if not axes:
         return axes
+    if any(r.batch for r in runs):  # a mini-batch run steps each grid point on its own, not all at once
+        most //= 16
     per_point = steps * work_per_step(runs)
     points = math.prod(axis.count for axis in axes)
     if points * per_point <= most:

@@ -232,7 +232,13 @@ class Regression(Surface):
         from surfaces.base import _polish
 
         point = _polish(self, np.zeros(2))
-        return None if point is None or np.max(np.abs(point)) > BOX_LIMIT else (float(point[0]), float(point[1]))
+        if point is None or np.max(np.abs(point)) > BOX_LIMIT:
+            return None
+        # On separable classes the loss has no minimum: Newton walks out until the sigmoid saturates and the
+        # gradient is tiny because the curvature is. A real minimum curves up.
+        if np.linalg.eigvalsh(self.hessian(point))[0] < 1e-6:
+            return None
+        return float(point[0]), float(point[1])
 
     def view(self):
         return self.box

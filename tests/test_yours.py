@@ -99,7 +99,11 @@ def test_a_link_encodes_plus_and_caret_and_a_hand_typed_plus_is_read_with_a_mess
 HOSTILE = ["__import__('os').system('true')", "().__class__.__bases__[0].__subclasses__()", "lambda: 1",
            "[t for t in (x,)]", "'x' * 3", "open('/etc/passwd')", "eval('1')", "9**9**9", "exp(exp(exp(x)))",
            "(" * 10_000 + "x" + ")" * 10_000, "x" * 100_000, "nan", "x + nan", "x\x00", "ünïcode", "2x",
-           "x.real", "sin(x, y)", "{x: 1}", "x if y else 1", "x @ y", "x // y", "x % y", "-", ""]
+           "x.real", "sin(x, y)", "{x: 1}", "x if y else 1", "x @ y", "x // y", "x % y", "-", "",
+           # Parts without x or y that sympy would evaluate for ever, or that have no finite real value.
+           "x*sin(exp(exp(100)))", "abs(sin(exp(exp(100))))", "x^exp(exp(exp(100)))", "x+1/0", "log(0)+x",
+           "max(x,1/0)", "min(x,0/0)", "sqrt(-1)*x", "x+y*(-1)^(1/3)", "99^99*99^99*x", "x*y+log(-1)", "log(0*x)",
+           "x+y #any text rides along"]
 
 
 def test_two_thousand_hostile_formulas_through_the_link_give_a_message_and_a_safe_surface():
@@ -310,3 +314,34 @@ def test_the_step_inspector_shows_the_mini_batch_gradient_the_update_used():
     assert row["batch"] is True
     assert row["used"] == f"({number_text(float(used[3, 0]))}, {number_text(float(used[3, 1]))})"
     assert row["used"] != row["grad"] and "used" not in full["rows"][3]
+
+
+@pytest.mark.parametrize("text", HOSTILE[-13:])
+def test_constant_parts_are_worked_out_in_floats_and_refused_without_a_finite_real_value(text):
+    from experiments.formula import FormulaError, read_formula
+
+    with pytest.raises(FormulaError) as error:
+        read_formula(text)
+    assert error.value.key in ("formula-constant", "formula-character", "formula-number")
+
+
+def test_a_batch_stream_can_be_read_at_any_step_and_keeps_one_epoch():
+    from experiments.data import Batches
+
+    ahead, again = Batches(64, 16, seed=3, run=1), Batches(64, 16, seed=3, run=1)
+    in_order = [ahead.indices(k).tolist() for k in range(12)]
+    assert [again.indices(k).tolist() for k in (11, 3, 7)] == [in_order[11], in_order[3], in_order[7]]
+    for epoch in range(3):  # each epoch is a permutation of every row
+        assert sorted(sum(in_order[4 * epoch:4 * epoch + 4], [])) == list(range(64))
+    assert in_order[0:4] != in_order[4:8]
+
+
+def test_separable_classes_have_no_logistic_minimum_and_a_far_feature_keeps_its_fit():
+    separable = encode_inline(Data(np.array([0.0, 1.0, 2.0, 3.0]), np.array([0.0, 0.0, 1.0, 1.0])))
+    assert get_surface("regression", model="logistic", data=separable).critical_points() == ()
+    u = 1e7 + np.arange(50.0)  # float32 holds these whole numbers exactly
+    far = get_surface("regression", data=encode_inline(Data(u, 0.85 * (u - 1e7) + 2.0)))
+    (fit,) = far.critical_points()
+    data = far.data
+    w = np.cov(data.u, data.t, bias=True)[0, 1] / np.var(data.u)
+    assert fit.x == pytest.approx(w, rel=1e-9) and fit.x == pytest.approx(0.85, rel=0.05)

@@ -220,6 +220,9 @@ def _on_edit(surface, surface_values, steps, seed, start_x, start_y, click, run_
     t = _text_of(view_data)
     current, _ = parse(query)
     action = _action(fired, click, sweep_click, example, pasted)
+    # ?hide=surface keeps the formula and data tools hidden through edits too.
+    suffix = view_data.get("suffix", "") if isinstance(view_data, dict) else ""
+    hide_surface = "surface" in parse_view(suffix if isinstance(suffix, str) else "")[0].hide
     controls = Controls(
         surface=surface,
         surface_values={item["id"]["name"]: _value(value) for item, value in zip(ctx.inputs_list[1], surface_values,
@@ -241,7 +244,8 @@ def _on_edit(surface, surface_values, steps, seed, start_x, start_y, click, run_
         any(v is None for v in controls.surface_values.values())
     if to_query(experiment) == query and not messages:
         if action or blank or _shown(controls) != _shown_of(experiment):
-            return _outputs(t, experiment, messages, rebuild=blank, surface=blank, sweep=blank)
+            return _outputs(t, experiment, messages, rebuild=blank, surface=blank, sweep=blank,
+                            hide_surface=hide_surface)
         raise PreventUpdate
     rebuild = structure(experiment) != structure(current) or bool(messages) or blank
     # A tuned lr or a picked value changes run fields the cards show: draw them again.
@@ -250,7 +254,9 @@ def _on_edit(surface, surface_values, steps, seed, start_x, start_y, click, run_
     refill = experiment.surface != current.surface or (bool(action) and action[0] in ("example", "data"))
     return _outputs(t, experiment, messages, rebuild=rebuild, surface=refill,
                     sweep=rebuild or experiment.sweep != current.sweep,
-                    formula=experiment.surface_params.get("f") != current.surface_params.get("f"))
+                    formula=(experiment.surface_params.get("f"), experiment.surface_params.get("box"))
+                    != (current.surface_params.get("f"), current.surface_params.get("box")),
+                    hide_surface=hide_surface)
 
 
 def _action(fired: dict, click, sweep_click=None, example=None, pasted=None) -> tuple:
@@ -323,7 +329,7 @@ def _shown_of(experiment) -> tuple:
 
 
 def _outputs(t: Text, experiment, messages: list[str], *, rebuild: bool, surface: bool, sweep: bool,
-             formula: bool = False):
+             formula: bool = False, hide_surface: bool = False):
     runs = [run_card(t, i, r, experiment) for i, r in enumerate(experiment.runs)] if rebuild else no_update
     fields = surface_fields(t, experiment) if rebuild or surface else no_update
     full = len(experiment.runs) >= MAX_RUNS
@@ -331,8 +337,9 @@ def _outputs(t: Text, experiment, messages: list[str], *, rebuild: bool, surface
     return (to_query(experiment), runs, fields, experiment.surface, experiment.steps, experiment.seed,
             experiment.start[0], experiment.start[1], messages_block(t, messages), full, add_run_title(t, full),
             sweep_panel(t, experiment) if sweep else no_update,
-            formula_tools(t, experiment) if typed and (formula or surface) else no_update, not typed,
-            experiment.surface != "regression", experiment.surface != "regression")
+            formula_tools(t, experiment) if typed and (formula or surface) else no_update,
+            not typed or hide_surface, experiment.surface != "regression" or hide_surface,
+            experiment.surface != "regression")
 
 
 # -- results ---------------------------------------------------------------------------------------------------
