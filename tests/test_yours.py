@@ -332,7 +332,7 @@ def test_a_batch_stream_can_be_read_at_any_step_and_keeps_one_epoch():
     in_order = [ahead.indices(k).tolist() for k in range(12)]
     assert [again.indices(k).tolist() for k in (11, 3, 7)] == [in_order[11], in_order[3], in_order[7]]
     for epoch in range(3):  # each epoch is a permutation of every row
-        assert sorted(sum(in_order[4 * epoch:4 * epoch + 4], [])) == list(range(64))
+        assert sorted(row for batch in in_order[4 * epoch:4 * epoch + 4] for row in batch) == list(range(64))
     assert in_order[0:4] != in_order[4:8]
 
 
