@@ -1363,13 +1363,13 @@ _LESSONS = (
             "en": "The same 64 points and the same η = 0.1, three ways: every step on all 64 points, on a "
                   "shuffled mini-batch of 16, or on a single point. The full batch walks straight to the fit "
                   "and stops; batch 16 arrives as fast and then jitters about 0.002 around it, batch 1 about "
-                  "0.02. The loss curves show the full-batch loss, so the noise is the batches', not the loss's.",
+                  "0.03. The loss curves show the full-batch loss, so the noise is the batches', not the loss's.",
             "zh-CN": "同样 64 个点、同样 η = 0.1，三种做法：每步用全部 64 个点、用打乱后 16 个点的小批量、"
                      "或只用一个点。全批量直奔拟合解并停在那里；批量 16 一样快地到达，然后在它周围约 0.002 处抖动，"
-                     "批量 1 约 0.02。损失曲线画的是全批量损失，所以噪声来自批量，而不是损失本身。",
+                     "批量 1 约 0.03。损失曲线画的是全批量损失，所以噪声来自批量，而不是损失本身。",
             "zh-TW": "同樣 64 個點、同樣 η = 0.1，三種做法：每步用全部 64 個點、用打亂後 16 個點的小批次、"
                      "或只用一個點。全批次直奔擬合解並停在那裡；批次 16 一樣快地到達，然後在它周圍約 0.002 處抖動，"
-                     "批次 1 約 0.02。損失曲線畫的是全批次損失，所以雜訊來自批次，而不是損失本身。",
+                     "批次 1 約 0.03。損失曲線畫的是全批次損失，所以雜訊來自批次，而不是損失本身。",
         },
         check=_check_batch_size, screen=_screen_batch_size,
     ),
