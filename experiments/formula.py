@@ -209,18 +209,7 @@ def _build(node, names: dict, sympy):
             return left**right
         return _ARITHMETIC[type(node.op)](left, right)
     if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name):
-            _refuse(node.func, position)
-        name = node.func.id
-        if name not in FUNCTIONS:
-            raise FormulaError("formula-function", position, given=repr(name), functions=", ".join(FUNCTIONS))
-        if node.keywords:
-            raise FormulaError("formula-named", position, name=name)
-        low, high = _ARITY.get(name, (1, 1))
-        if not low <= len(node.args) <= high:
-            if high == 1:
-                raise FormulaError("formula-one-argument", position, name=name)
-            raise FormulaError("formula-arguments", position, name=name, low=low, high=high)
+        name = _called(node, position)
         arguments = [_build(a, names, sympy) for a in node.args]
         return _FUNCTION_BUILDERS[name](sympy, *arguments)
     _refuse(node, position)
@@ -268,19 +257,7 @@ def _fold(node) -> float:
                 raise FormulaError("formula-exponent", position, limit=FORMULA_MAX_EXPONENT)
             value = _FLOAT_OPERATORS[type(node.op)](left, right)
         elif isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name):
-                _refuse(node.func, position)
-            name = node.func.id
-            if name not in FUNCTIONS:
-                raise FormulaError("formula-function", position, given=repr(name), functions=", ".join(FUNCTIONS))
-            if node.keywords:
-                raise FormulaError("formula-named", position, name=name)
-            low, high = _ARITY.get(name, (1, 1))
-            if not low <= len(node.args) <= high:
-                if high == 1:
-                    raise FormulaError("formula-one-argument", position, name=name)
-                raise FormulaError("formula-arguments", position, name=name, low=low, high=high)
-            value = _FLOAT_FUNCTIONS[name](*[_fold(a) for a in node.args])
+            value = _FLOAT_FUNCTIONS[_called(node, position)](*[_fold(a) for a in node.args])
         else:
             _refuse(node, position)
     except (OverflowError, ValueError, ZeroDivisionError) as error:
@@ -292,6 +269,23 @@ def _fold(node) -> float:
     if abs(value) > 1e300:
         raise FormulaError("formula-number", position)
     return float(value)
+
+
+def _called(node: ast.Call, position) -> str:
+    """The name of a call on the whitelist with the right number of plain arguments, or FormulaError."""
+    if not isinstance(node.func, ast.Name):
+        _refuse(node.func, position)
+    name = node.func.id
+    if name not in FUNCTIONS:
+        raise FormulaError("formula-function", position, given=repr(name), functions=", ".join(FUNCTIONS))
+    if node.keywords:
+        raise FormulaError("formula-named", position, name=name)
+    low, high = _ARITY.get(name, (1, 1))
+    if not low <= len(node.args) <= high:
+        if high == 1:
+            raise FormulaError("formula-one-argument", position, name=name)
+        raise FormulaError("formula-arguments", position, name=name, low=low, high=high)
+    return name
 
 
 def _refuse(node, position):
