@@ -133,6 +133,40 @@ NESTEROV_SGD = _sgd_family(
 )
 
 
+
+def velocity_update(g, theta, t, lr, state, momentum, nesterov):
+    (velocity,) = state
+    previous = velocity
+    velocity = momentum * velocity + lr * g  # v ← γv + η∇f(θ)
+    if nesterov:
+        theta = theta + momentum * previous - (1 + momentum) * velocity  # θ ← θ + γv₋ − (1 + γ)v
+    else:
+        theta = theta - velocity  # θ ← θ − v
+    return theta, (velocity,)
+
+
+def _velocity_edge(values, low, high):
+    """The heavy ball's edge 2(1 + γ)/λmax, or Nesterov's 2(1 + γ)/((1 + 2γ)λmax): the walks are torch's."""
+    gamma = values["momentum"]
+    return 2 * (1 + gamma) / ((1 + 2 * gamma if values["nesterov"] else 1) * high)
+
+
+VELOCITY = Optimizer(
+    id="velocity", title="Momentum (γ, η form)",
+    params=(lr_param(1e-3), replace(MOMENTUM, default=0.9, label="γ (momentum)",
+                                    help="γ, the notes' name for momentum: v ← γv + η∇f"),
+            replace(NESTEROV, help="Nesterov by the notes' change of variables (004): θ ← θ + γv₋ − (1 + γ)v, "
+                                   "with v₋ the velocity before this step")),
+    update=velocity_update, state=("velocity",),
+    equations="v ← γv + η∇f(θ)\nθ ← θ − v      (nesterov: θ ← θ + γv₋ − (1 + γ)v)\n"
+              "with a constant η, the same walks as torch's SGD(momentum=μ, nesterov): v = ηb, γ = μ",
+    reference="the notes' momentum (seeds 001 and 004; Qian 1999), and Nesterov's by a change of variables "
+              "(Sutskever et al. 2013); not in torch.optim, whose SGD keeps b = v/η",
+    internals={"velocity": "velocity v (a step: v = ηb)"}, direction=("velocity", -1.0, "step", "−v"),
+    edge=_velocity_edge, edge_text="2(1+γ)/λmax (nesterov: 2(1+γ)/((1+2γ)λmax))",
+    effective=lambda state, after: after["lr"],
+)
+
 # -- Adagrad, RMSprop, Adadelta ---------------------------------------------------------------------------------
 
 
@@ -551,6 +585,6 @@ LBFGS = Optimizer(
 
 
 CATALOG: tuple[Optimizer, ...] = (
-    GD, MOMENTUM_SGD, NESTEROV_SGD, SGD, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, NADAM, RADAM, ADAMAX, LAMB,
+    GD, MOMENTUM_SGD, VELOCITY, NESTEROV_SGD, SGD, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, NADAM, RADAM, ADAMAX, LAMB,
     NEWTON, LBFGS,
 )

@@ -70,6 +70,16 @@ def sgd(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
     return rule
 
 
+def velocity(lr, momentum=0.9, nesterov=False):
+    # The notes' form (seed 001): v ← γv + η∇f, θ ← θ − v; Nesterov as the change of variables of seed 004,
+    # x̃ ← x̃ + γv₋ − (1 + γ)v.
+    def rule(theta, g, t, s):
+        previous = s.get("v", 0.0)
+        s["v"] = momentum * previous + lr * g
+        return theta + momentum * previous - (1 + momentum) * s["v"] if nesterov else theta - s["v"]
+    return rule
+
+
 def adagrad(lr, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10, rms=False):
     def rule(theta, g, t, s):
         g = g + weight_decay * theta
@@ -244,6 +254,9 @@ HAND_CHECKS: dict[str, list[tuple[str, dict, object]]] = {
     "momentum": [("momentum", {"lr": 0.1, "momentum": 0.5}, lambda: separable(sgd(0.1, momentum=0.5)))],
     "nesterov": [("momentum", {"lr": 0.1, "momentum": 0.5},
                   lambda: separable(sgd(0.1, momentum=0.5, nesterov=True)))],
+    "velocity": [("momentum", {"lr": 0.1, "momentum": 0.5}, lambda: separable(velocity(0.1, momentum=0.5))),
+                 ("nesterov", {"lr": 0.1, "momentum": 0.7, "nesterov": True},
+                  lambda: separable(velocity(0.1, momentum=0.7, nesterov=True)))],
     "sgd": [
         ("plain", {"lr": 0.1}, lambda: separable(sgd(0.1))),
         ("momentum+dampening", {"lr": 0.1, "momentum": 0.9, "dampening": 0.3},
@@ -362,6 +375,14 @@ def test_first_steps_match_hand_computation(optimizer_id, label):
 def test_gd_first_step_written_out():
     points = engine("gd", lr=0.1)
     assert tuple(points[1]) == (2.0 - 0.1 * 2.0, 1.0 - 0.1 * 4.0)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_the_notes_velocity_form_is_torchs_momentum_with_v_equal_to_lr_times_b(nesterov):
+    # v ← γv + η∇f walks torch's b ← μb + ∇f, θ ← θ − ηb (or its Nesterov form) with v = ηb, to rounding.
+    notes = engine("velocity", lr=0.1, momentum=0.7, nesterov=nesterov)
+    torch_form = engine("sgd", lr=0.1, momentum=0.7, nesterov=nesterov)
+    np.testing.assert_allclose(notes, torch_form, rtol=1e-13, atol=1e-15)
 
 
 def test_sgd_momentum_buffer_starts_as_the_undamped_gradient():
@@ -517,7 +538,7 @@ TORCH_DEFAULTS = {
     "LBFGS": {"lr": 1, "max_iter": 20, "max_eval": None, "tolerance_grad": 1e-7, "tolerance_change": 1e-9,
               "history_size": 100, "line_search_fn": None},
 }
-NOT_IN_TORCH = {"lamb", "newton"}
+NOT_IN_TORCH = {"lamb", "newton", "velocity"}
 MISSING = object()
 
 
