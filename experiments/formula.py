@@ -384,6 +384,27 @@ def _shown(node, outer: int = 0) -> str:
 
 CRITICAL_GRID = 9  # Newton starts per axis over the box
 CRITICAL_ITERATIONS = 60
+CRITICAL_FINE = 101  # the fine grid whose hollows of ‖∇f‖ are further starts
+CRITICAL_FINE_MOST = 400  # at most this many of them (a rippled formula has a hollow at every ripple)
+
+
+def _gradient_hollows(formula: Formula, box: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Extra Newton starts: the nodes of a fine grid where ‖∇f‖ is smaller than at all eight neighbours. A narrow
+    dip between two nodes of the coarse grid has no start close enough for Newton to land in it; here it does."""
+    x0, x1, y0, y1 = box
+    xs, ys = np.meshgrid(np.linspace(x0, x1, CRITICAL_FINE), np.linspace(y0, y1, CRITICAL_FINE))
+    with np.errstate(all="ignore"):
+        gx, gy = formula.grad_f(xs, ys)
+        norm = np.asarray(np.hypot(gx, gy), dtype=float) * np.ones_like(xs)
+    norm = np.where(np.isfinite(norm), norm, np.inf)
+    padded = np.pad(norm, 1, constant_values=np.inf)
+    lowest = np.ones_like(norm, dtype=bool)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if dx or dy:
+                lowest &= norm < padded[1 + dy:1 + dy + norm.shape[0], 1 + dx:1 + dx + norm.shape[1]]
+    picked = np.flatnonzero(lowest & np.isfinite(norm))[:CRITICAL_FINE_MOST]
+    return xs.ravel()[picked], ys.ravel()[picked]
 
 
 def critical_points(formula: Formula, box: tuple[float, float, float, float]) -> list[CriticalPoint]:
@@ -392,7 +413,9 @@ def critical_points(formula: Formula, box: tuple[float, float, float, float]) ->
     with none in the box gives []."""
     x0, x1, y0, y1 = box
     xs, ys = np.meshgrid(np.linspace(x0, x1, CRITICAL_GRID), np.linspace(y0, y1, CRITICAL_GRID))
-    x, y = xs.ravel().astype(float), ys.ravel().astype(float)
+    fine_x, fine_y = _gradient_hollows(formula, box)
+    x = np.concatenate([xs.ravel(), fine_x]).astype(float)
+    y = np.concatenate([ys.ravel(), fine_y]).astype(float)
     with np.errstate(all="ignore"):
         for _ in range(CRITICAL_ITERATIONS):
             gx, gy = formula.grad_f(x, y)
