@@ -412,6 +412,56 @@ def stability_limit(experiment, index: int) -> StabilityLimit | None:
     return StabilityLimit(lr, opt.edge_text, high, known is None, low < 0)
 
 
+# -- the gradient check ---------------------------------------------------------------------------------------------
+
+# The finite-difference step: torch.autograd.gradcheck's default eps. In float64 it balances the central
+# difference's truncation error (~h²) against rounding in f (~1e-16·|f|/h).
+GRADCHECK_H = 1e-6
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """The analytic gradient at points (..., 2) against two finite differences of the surface's own value, in
+    float64. NaN marks what is missing: a value or gradient that is not finite there (a diverged run, a formula's
+    undefined region), and the errors that would need it."""
+
+    point: np.ndarray  # (..., 2) θ
+    h: float
+    analytic: np.ndarray  # (..., 2) ∇f(θ), surface.gradient
+    central: np.ndarray  # (..., 2) (f(θ + he_i) − f(θ − he_i)) / 2h
+    forward: np.ndarray  # (..., 2) (f(θ + he_i) − f(θ)) / h
+    central_error: np.ndarray  # (...) ‖a − n‖ / max(‖a‖, ‖n‖), 0 when both are 0
+    forward_error: np.ndarray  # (...)
+
+
+def gradient_check(surface, point, h: float = GRADCHECK_H) -> GradientCheck:
+    """The gradient check of the lecture notes (note 004) at one point (2,) or many (..., 2): is the analytic
+    gradient the derivative of the value? Relative errors of about 1e−10 (central) and 1e−6 (forward) say yes; one
+    of about 1 says the gradient is wrong."""
+    theta = np.asarray(point, dtype=np.float64)
+    step = h * np.eye(2)  # row i is h·e_i
+    with np.errstate(all="ignore"):
+        analytic = np.asarray(surface.gradient(theta), dtype=np.float64)
+        here = np.asarray(surface.value(theta), dtype=np.float64)[..., None]
+        up = np.asarray(surface.value(theta[..., None, :] + step), dtype=np.float64)  # (..., 2): f(θ + he_i)
+        down = np.asarray(surface.value(theta[..., None, :] - step), dtype=np.float64)
+        central = (up - down) / (2.0 * h)
+        forward = (up - here) / h
+        analytic, central, forward = (np.where(np.isfinite(v), v, np.nan) for v in (analytic, central, forward))
+    return GradientCheck(theta, float(h), analytic, central, forward, relative_error(analytic, central),
+                         relative_error(analytic, forward))
+
+
+def relative_error(analytic, numeric) -> np.ndarray:
+    """‖a − n‖ / max(‖a‖, ‖n‖) over the last axis (CS231n's), 0 where both are 0, NaN where either is missing."""
+    a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        scale = np.maximum(np.linalg.norm(a, axis=-1), np.linalg.norm(n, axis=-1))
+        error = np.linalg.norm(a - n, axis=-1) / scale
+        error = np.where(scale == 0, 0.0, error)
+    return np.where(np.isfinite(a).all(axis=-1) & np.isfinite(n).all(axis=-1), error, np.nan)
+
+
 # -- as text -------------------------------------------------------------------------------------------------------
 
 def number_text(value) -> str:
@@ -435,11 +485,23 @@ def number_text(value) -> str:
         if float(text) != value:  # rounded: keep the trailing zeros that are significant ("2.070", not "2.07")
             text = f"{value:#.{digits}g}".rstrip(".")
     if not text or "e" in text:  # beyond that range, or rounded up to 1e5
-        mantissa, exponent = f"{value:.3e}".split("e")
-        if float(f"{mantissa}e{exponent}") == value:
-            mantissa = mantissa.rstrip("0").rstrip(".")  # exact: 1e−8, not 1.000e−8
-        text = f"{mantissa}e{int(exponent)}"
+        text = _scientific(value)
     return text.replace("-", "−")
+
+
+def error_text(value) -> str:
+    """A relative error, always in scientific notation with 4 significant digits: ``2.315e−11``, ``0.5`` as
+    ``5e−1``; ``0`` and ``—`` (missing) as number_text has them."""
+    if value is None or not math.isfinite(value) or value == 0:
+        return number_text(value)
+    return _scientific(value).replace("-", "−")
+
+
+def _scientific(value: float) -> str:
+    mantissa, exponent = f"{value:.3e}".split("e")
+    if float(f"{mantissa}e{exponent}") == value:
+        mantissa = mantissa.rstrip("0").rstrip(".")  # exact: 1e−8, not 1.000e−8
+    return f"{mantissa}e{int(exponent)}"
 
 
 def line_text(equation: Equation, values: tuple[list, list]) -> str:
@@ -477,5 +539,6 @@ def explain(result: Result, index: int, k: int) -> list[str]:
     return [line_text(equation, values) for equation, values in zip(trace.equations[0], trace.values[0], strict=True)]
 
 
-__all__ = ["Equation", "StabilityLimit", "StepTrace", "equations_of", "explain", "inspect_run", "line_parts",
-           "line_text", "number_text", "stability_limit"]
+__all__ = ["GRADCHECK_H", "Equation", "GradientCheck", "StabilityLimit", "StepTrace", "equations_of", "error_text",
+           "explain", "gradient_check", "inspect_run", "line_parts", "line_text", "number_text", "relative_error",
+           "stability_limit"]
