@@ -105,6 +105,11 @@
     var scrub = document.getElementById("scrub");
     if (scrub) scrub.max = String(playback.steps);
     if (view && view.plot === "3d" && !player.plot3dOpened) { player.plot3dOpened = true; showPanel("3d"); }
+    // A link's arrows= (a lesson's first-order model, or every run's arrows) is taken once, when it opens.
+    if (view && view.query === playback.query && view.arrows && !player.arrowsOpened) {
+      player.arrowsOpened = true;
+      player.arrows = view.arrows;
+    }
     var carried = carriedPlayback(playback.query);
     if (carried) {
       // The same experiment in another language or mode: go on where it was, playing or paused.
@@ -409,7 +414,7 @@
   player.vectorsPending = null;
   var PREFETCH = 10;  // drawn steps from a window's edge at which the next window is asked for
   var SVG = "http://www.w3.org/2000/svg";
-  var ARROW_COLOURS = { gradient: "#1b1b1b", direction: "#7b2cbf", step: "#e8590c" };
+  var ARROW_COLOURS = { gradient: "#1b1b1b", direction: "#7b2cbf", step: "#e8590c", taylor: "#2f9e44" };
 
   function wordsOf(box) {
     if (!box._words) { try { box._words = JSON.parse(box.dataset.words || "{}"); } catch (e) { box._words = {}; } }
@@ -503,6 +508,36 @@
     table.appendChild(row);
   }
 
+  /* The gradient check of the step (experiments/inspect.py gradient_check): the analytic ∇f against its central
+     and forward differences with their relative errors. Each shown number's raw value is in data-value, as JSON. */
+  function gradientCheck(check, h, w) {
+    var table = element("table", "inspect-values inspect-gradcheck");
+    var caption = element("caption"), parts = w.gradcheck.split("{h}");
+    caption.appendChild(document.createTextNode(parts[0]));
+    var size = element("span", "step-size", h[0]);
+    size.dataset.value = JSON.stringify(h[1]);
+    caption.appendChild(size);
+    if (parts[1]) caption.appendChild(document.createTextNode(parts[1]));
+    table.appendChild(caption);
+    check.forEach(function (entry) {
+      var line = element("tr");
+      line.dataset.check = entry[0];
+      line.appendChild(element("th", "", w[entry[0]]));
+      var value = element("td", "number", entry[1]);
+      value.dataset.value = JSON.stringify(entry[2]);
+      line.appendChild(value);
+      if (entry[0] === "analytic") {
+        line.appendChild(element("th", "error-head", w.relerr));  // the column's head, on the row without one
+      } else {
+        var error = element("td", "number error", entry[3]);
+        error.dataset.value = JSON.stringify(entry[4]);
+        line.appendChild(error);
+      }
+      table.appendChild(line);
+    });
+    return table;
+  }
+
   function renderInspector() {
     var box = document.getElementById("inspector");
     if (!box || !player.stepShown) return;
@@ -566,6 +601,7 @@
       list.appendChild(item);
     });
     body.appendChild(list);
+    if (row.check) body.appendChild(gradientCheck(row.check, data.h, w));
     if (row.state.length) {
       var state = element("table", "inspect-state");
       var head = element("tr");
@@ -606,7 +642,8 @@
 
   /* -- arrows ----------------------------------------------------------------------------------------------- */
   function wantedRuns() {
-    if (player.arrows === "all") return player.runs.map(function (_, i) { return i; });
+    // The first-order model is drawn for every run, so a small step's ball can be set beside a large one's.
+    if (player.arrows === "all" || player.arrows === "taylor") return player.runs.map(function (_, i) { return i; });
     return player.runs[player.selected] ? [player.selected] : [];
   }
   function askVectors(runs) {
@@ -734,13 +771,48 @@
       var at = position(run.steps, player.step);
       if (at < 0) return;
       var x = run.x[at], y = run.y[at], i = 2 * at;
-      cross(layer, xa, ya, x, y, entry.h[3 * at], entry.h[3 * at + 1], entry.h[3 * at + 2], side, r);
+      if (player.arrows !== "taylor") cross(layer, xa, ya, x, y, entry.h[3 * at], entry.h[3 * at + 1], entry.h[3 * at + 2], side, r);
       arrow("gradient", x, y, -entry.g[i], -entry.g[i + 1], s.gradient, r);
       if (entry.m && symbols.indexOf(entry.symbol) < 0) symbols.push(entry.symbol);
+      // With the first-order model the ringed point is the step itself, at its true length: no scaled arrows.
+      if (player.arrows === "taylor") {
+        taylor(layer, xa, ya, x, y, entry.g[i], entry.g[i + 1], entry.d[i], entry.d[i + 1], r);
+        return;
+      }
       if (entry.m) arrow("direction", x, y, entry.m[i], entry.m[i + 1], entry.units === "step" ? s.step : s.gradient, r);
       arrow("step", x, y, entry.d[i], entry.d[i + 1], s.step, r);
     });
+    if (player.arrows === "taylor" && layer.querySelector(".taylor-radius")) used.taylor = true;
     legend(layer, s, used, symbols, ya._length);
+  }
+
+  /* The first-order Taylor model of f at θ, f(θ) + ∇f·d, and the ball ‖d‖ ≤ r of the step's own length r = ‖Δθ‖
+   * (notes 000: draw a circle around the point and take its lowest point). The model's level lines are straight,
+   * at right angles to ∇f: one through θ, and the lowest one the ball reaches, which touches it at θ − r∇f/‖∇f‖,
+   * the model's minimizer (ringed). Gradient descent's step ends there; another rule's step shows how far it
+   * departs from the model. Drawn in data units, so the ball is a circle of the loss's own metric. */
+  function taylor(layer, xa, ya, x, y, gx, gy, dx, dy, run) {
+    var norm = Math.hypot(gx, gy), radius = Math.hypot(dx, dy);
+    if (!(norm > 0) || !(radius > 0) || !isFinite(norm + radius)) return;
+    var ux = gx / norm, uy = gy / norm, tx = -uy, ty = ux, mx = x - radius * ux, my = y - radius * uy;
+    function px(px_, py_) { return xa.c2p(px_).toFixed(2) + "," + ya.c2p(py_).toFixed(2); }
+    var circle = [];
+    for (var k = 0; k <= 96; k++) {
+      var angle = 2 * Math.PI * k / 96;
+      circle.push(px(x + radius * Math.cos(angle), y + radius * Math.sin(angle)));
+    }
+    var colour = ARROW_COLOURS.taylor, reach = 1.8 * radius;
+    svgNode("polyline", { class: "taylor-radius", points: circle.join(" "), fill: "rgba(47,158,68,0.08)",
+                          stroke: colour, "stroke-width": 2, "stroke-dasharray": "5 4", "data-run": run,
+                          "data-radius": radius }, layer);
+    [[x, y, "taylor-level"], [mx, my, "taylor-level-lowest"]].forEach(function (line) {
+      svgNode("polyline", { class: line[2], points: px(line[0] - reach * tx, line[1] - reach * ty) + " " +
+                                                    px(line[0] + reach * tx, line[1] + reach * ty),
+                            stroke: colour, "stroke-width": line[2] === "taylor-level" ? 1.5 : 2.5, fill: "none",
+                            "data-run": run }, layer);
+    });
+    svgNode("circle", { class: "taylor-minimizer", cx: xa.c2p(mx).toFixed(2), cy: ya.c2p(my).toFixed(2), r: 6,
+                        fill: "none", stroke: colour, "stroke-width": 2.5, "data-run": run }, layer);
   }
 
   /* The Hessian's eigendirections at θ as a small cross: arms in proportion to |λ|, red where f curves down. */
@@ -768,6 +840,7 @@
     var items = [];
     if (used.gradient) items.push(["gradient", (w["arrow-gradient"] || "−∇f") + " " + (w["arrow-scale"] || "×{scale}").replace("{scale}", scaleText(s.gradient))]);
     if (used.direction) items.push(["direction", (w["arrow-direction"] || "direction") + " " + symbols.join(", ")]);
+    if (used.taylor) items.push(["taylor", w["arrow-taylor"] || "f(θ) + ∇f·d, ‖d‖ ≤ ‖Δθ‖"]);
     if (used.step) items.push(["step", (w["arrow-step"] || "Δθ") + " " + (w["arrow-scale"] || "×{scale}").replace("{scale}", scaleText(s.step))]);
     if (!items.length) return;
     // In the lower left corner, where few runs start.
@@ -778,7 +851,8 @@
     items.forEach(function (item, index) {
       var y = (index + 0.8) * font * 1.35;
       svgNode("line", { x1: 6, y1: y - font * 0.35, x2: 6 + font * 1.8, y2: y - font * 0.35, stroke: ARROW_COLOURS[item[0]],
-                        "stroke-width": 2.2, "marker-end": "url(#descent-head-" + item[0] + ")" }, group);
+                        "stroke-width": 2.2, "stroke-dasharray": item[0] === "taylor" ? "5 4" : "none",
+                        "marker-end": item[0] === "taylor" ? "none" : "url(#descent-head-" + item[0] + ")" }, group);
       var label = svgNode("text", { x: 12 + font * 2, y: y, "font-size": font * 0.85, fill: "#222",
                                     class: "legend-" + item[0] }, group);
       label.textContent = item[1];

@@ -27,6 +27,7 @@ MESSAGES = {
                      "L-BFGS step counts as 1 + history_size/10 of them); using steps={used}",
     "not-a-step": "step={given} is not a step number; starting at the beginning",
     "unknown-plot": "plot={given} is not a view this page has ({known}); showing the contour",
+    "unknown-arrows": "arrows={given} is not something the contour can draw ({known}); drawing the run's arrows",
     "bad-view": "view={given} is not a zoomed box x0,x1,y0,y1 with x0 < x1 and y0 < y1; showing the whole surface",
     "zoom-unusable": "view={given} is too small, too far out of shape or off the surface to show; showing the "
                      "whole surface",

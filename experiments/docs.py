@@ -124,6 +124,21 @@ def lessons_section(base: str = "http://127.0.0.1:8050/") -> str:
     return "\n".join(lines) + "\n"
 
 
+def coverage_section(base: str = "http://127.0.0.1:8050/") -> str:
+    """The README's coverage table: every topic of notes/README.md, its note, and the lessons that show it (linked
+    like the lessons table; "—" while none does). Generated from the lessons' `topics`, so it cannot drift."""
+    from experiments.lessons import lesson_link
+    from experiments.lessons.course import coverage
+
+    lines = ["| notes | topic | shown by |", "|---|---|---|"]
+    for name, lessons in coverage():
+        number, text = name.split(": ", 1)
+        text = text.replace("|", r"\|")  # a table cell
+        shown = " · ".join(f"[{lesson.title['en']}](<{base}?{lesson_link(lesson)}>)" for lesson in lessons)
+        lines.append(f"| {number} | {text} | {shown or '—'} |")
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
     print(reference(), end="")
 

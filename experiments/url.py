@@ -52,7 +52,11 @@ DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_RUNS = (("gd", {"lr": 1e-3}), ("momentum", {"lr": 1e-3}), ("adam", {"lr": 0.05}))
 PLAYBACK_STEP = Param("step", 0, 0, STEPS.high, kind=INT, help="playback position")
 PLOTS = {"", "2d", "3d"}  # the page key plot= ("2d", the default, is not written)
-VIEW_KEYS = {"step", "view", "lang", "present", "hide", "lesson", "plot"}  # read by the app, not part of the Experiment
+# What the contour draws at the current step while the step inspector is open: nothing, the selected run's
+# arrows (the default, not written), every run's, or the first-order Taylor model of the selected run's step.
+ARROWS = {"", "off", "run", "all", "taylor"}
+VIEW_KEYS = {"step", "view", "lang", "present", "hide", "lesson", "plot",
+             "arrows"}  # read by the app, not part of the Experiment
 VIEW_LIMIT = 10 * START_LIMIT  # a zoomed view box stays within this
 ZOOM_SMALLEST = 1e-9  # a zoom box's span, against the surface's own box
 ZOOM_ASPECT = 1e3  # how far a zoom box may be out of the surface box's shape
@@ -72,6 +76,7 @@ class View:
     hide: tuple[str, ...] = ()
     lesson: str = ""
     plot: str = ""  # "3d": the surface in 3-D in the contour's place
+    arrows: str = ""  # one of ARROWS; "" is "run"
 
 
 class _Warnings(list):
@@ -275,8 +280,13 @@ def parse_view(query: str) -> tuple[View, list[str]]:
     if plot not in PLOTS:
         warnings.add(message("unknown-plot", given=_show(plot), known=", ".join(sorted(PLOTS - {""}))))
         plot = ""
-    return View(step=step, zoom=zoom, lang=lang, present=present, hide=hide, lesson=lesson, plot=plot), \
-        list(warnings)
+    arrows = values.get("arrows", "").strip().lower()
+    if arrows not in ARROWS:
+        warnings.add(message("unknown-arrows", given=_show(arrows), known=", ".join(sorted(ARROWS - {""}))))
+        arrows = ""
+    arrows = "" if arrows == "run" else arrows
+    return View(step=step, zoom=zoom, lang=lang, present=present, hide=hide, lesson=lesson, plot=plot,
+                arrows=arrows), list(warnings)
 
 
 def fit_zoom(zoom: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> Message | None:
@@ -422,6 +432,8 @@ def to_query(experiment: Experiment, view: View | None = None) -> str:
             parts.append(("present", "1"))
         if view.plot == "3d":
             parts.append(("plot", "3d"))
+        if view.arrows:
+            parts.append(("arrows", view.arrows))
         if view.hide:
             parts.append(("hide", ",".join(view.hide)))
     return "&".join(f"{key}={quote(value, safe=_SAFE)}" for key, value in parts)

@@ -69,8 +69,41 @@ READ_SCREEN = """() => {
             optimum: optimum ? [optimum.x[0], optimum.y[0]] : null,
         };
     }
+    // The overlay the player draws over the contour at the current step, back in data units.
+    const overlay = [];
+    const data = (px, py) => [c.xaxis.p2c(Number(px)), c.yaxis.p2c(Number(py))];
+    contour.querySelectorAll('g.descent-vectors > *:not(.arrow-legend)').forEach((e) => {
+        const kind = (e.getAttribute('class') || '').split(' ').pop();
+        let points = [];
+        if (e.tagName === 'polyline')
+            points = e.getAttribute('points').trim().split(/\\s+/).map((p) => data(...p.split(',')));
+        else if (e.tagName === 'line') points = [data(e.getAttribute('x1'), e.getAttribute('y1')),
+                                                  data(e.getAttribute('x2'), e.getAttribute('y2'))];
+        else if (e.tagName === 'circle') points = [data(e.getAttribute('cx'), e.getAttribute('cy'))];
+        const value = e.dataset.radius !== undefined ? Number(e.dataset.radius)
+            : e.dataset.lambda !== undefined ? Number(e.dataset.lambda) : null;
+        if (kind && points.length) overlay.push({kind, run: Number(e.dataset.run), points, value});
+    });
+    // The step inspector's gradient check, as the raw numbers (JSON) its cells hold, when it is on screen.
+    const table = document.querySelector('#inspector .inspect-gradcheck');
+    let check = null;
+    if (table && table.offsetParent !== null && table.getBoundingClientRect().width > 0
+            && table.getBoundingClientRect().height > 0) {
+        const raw = (node) => JSON.parse(node.dataset.value);
+        const cell = (name, kind) => table.querySelector(`tr[data-check="${name}"] td.${kind}[data-value]`);
+        check = {h: raw(table.querySelector('caption [data-value]')),
+                 step: Number(table.closest('.inspect-body').dataset.step)};
+        for (const name of ['analytic', 'central', 'forward']) check[name] = raw(cell(name, 'number'));
+        for (const name of ['central', 'forward']) check[name + '_error'] = raw(cell(name, 'error'));
+        // Seen: each row is what the screen shows at its centre (not scrolled or clipped away, nor covered).
+        check.seen = Array.from(table.querySelectorAll('tr[data-check]')).every((row) => {
+            const r = row.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return r.bottom <= innerHeight && hit !== null && row.contains(hit);
+        });
+    }
     return {x: c.xaxis.range.slice(), y: c.yaxis.range.slice(), width: c.xaxis._length, height: c.yaxis._length,
-            start: [start.x[0], start.y[0]], paths, rows, sweep};
+            start: [start.x[0], start.y[0]], paths, rows, sweep, overlay, check};
 }"""
 
 
@@ -83,8 +116,22 @@ def read_screen(page):
                            [(np.asarray(x, dtype=float), np.asarray(y, dtype=float)) for x, y in row["curves"]])
             for key, row in data["rows"].items()}
     paths = [np.stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)], axis=-1) for x, y in data["paths"]]
+    overlay = [{**mark, "points": np.asarray(mark["points"], dtype=float)} for mark in data["overlay"]]
     return Screen(tuple(data["x"]), tuple(data["y"]), data["width"], data["height"], tuple(data["start"]), paths,
-                  rows, _sweep_screen(data["sweep"]))
+                  rows, _sweep_screen(data["sweep"]), overlay=overlay,
+                  gradient_check=_gradient_check_screen(data["check"]))
+
+
+def _gradient_check_screen(data):
+    """The inspector's gradient check as read_screen gives it: pairs as tuples (None where a value is missing)."""
+    if data is None:
+        return None
+    out = {"h": float(data["h"]), "step": int(data["step"]), "seen": bool(data["seen"])}
+    for name in ("analytic", "central", "forward"):
+        out[name] = tuple(None if v is None else float(v) for v in data[name])
+    for name in ("central_error", "forward_error"):
+        out[name] = None if data[name] is None else float(data[name])
+    return out
 
 
 def _sweep_screen(data):

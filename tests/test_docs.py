@@ -49,3 +49,10 @@ def test_readme_lists_every_lesson_by_its_link():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert lessons_section() in readme, "the README's Lessons table is stale: paste experiments.docs.lessons_section()"
+
+
+def test_readme_has_the_coverage_table_of_the_notes_topics():
+    from experiments.docs import coverage_section
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert coverage_section() in readme, "the README's coverage table is stale: paste coverage_section()"

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from experiments import Run, run
+from experiments.inspect import gradient_check
 from experiments.lessons import LESSONS
 from experiments.url import parse
-from tests.browser import open_app
+from tests.browser import open_app, read_screen
 
 pytestmark = pytest.mark.browser
 
@@ -403,3 +404,55 @@ def test_the_html_export_of_a_3d_page_carries_the_surface(live_server, page):
     assert "plot=3d" in html_text
     plain = page.evaluate("() => fetch('download.html?" + THREE_D + "').then((r) => r.text())")
     assert 'id="surface3d"' not in plain
+
+
+# -- the gradient check ----------------------------------------------------------------------------------------------
+
+GRADCHECK = "surface=rosenbrock&a=1.0&b=100.0&start=-1.5,2.0&steps=200&seed=0&opt=gd(lr=0.001,label=GD)"
+READ_GRADCHECK_TEXT = """() => {
+    const table = document.querySelector('#inspector .inspect-gradcheck');
+    const out = {caption: table.querySelector('caption').textContent, rows: {}};
+    table.querySelectorAll('tr[data-check]').forEach((tr) => {
+        out.rows[tr.dataset.check] = Array.from(tr.children, (cell) => cell.textContent); });
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["page", "present"])
+def test_the_gradient_check_shows_the_engines_check_and_follows_the_step(live_server, page, present):
+    """The table's raw numbers are gradient_check's at θ₄₀ of the same run, exactly; its text shows them; → moves it
+    to θ₄₁. On the projector (1366×768) it is on screen without scrolling the inspector."""
+    experiment, messages = parse(GRADCHECK)
+    assert not messages
+    result = run(experiment)
+    open_app(page, live_server, GRADCHECK + "&step=40" + ("&present=1" if present else ""))
+    shown_step(page, 0, 40)
+    for k in (40, 41):
+        if k == 41:
+            page.keyboard.press("ArrowRight")
+            shown_step(page, 0, 41)
+        check = gradient_check(result.surface, result.runs[0].points[k])
+        assert read_screen(page).gradient_check == {
+            "h": 1e-6, "step": k, "analytic": tuple(check.analytic), "central": tuple(check.central),
+            "forward": tuple(check.forward), "central_error": float(check.central_error),
+            "forward_error": float(check.forward_error)}
+        assert check.central_error < 1e-8 and 1e-7 < check.forward_error < 1e-3  # a gradient that passes
+        text = page.evaluate(READ_GRADCHECK_TEXT)
+        assert "1e−6" in text["caption"]
+        assert list(text["rows"]) == ["analytic", "central", "forward"]
+        same(text["rows"]["analytic"][1], check.analytic, "analytic ∇f")
+        for name in ("central", "forward"):
+            _, values, error = text["rows"][name]
+            same(values, getattr(check, name), name)
+            assert re.fullmatch(r"\d(\.\d+)?e−\d+", error), (name, error)  # scientific: 3.320e−10
+            same(error, getattr(check, name + "_error"), f"{name} relative error")
+    if present:  # inside the inspector's visible box: no scrolling to see it
+        inside = page.evaluate("""() => {
+            const t = document.querySelector('.inspect-gradcheck').getBoundingClientRect();
+            const i = document.querySelector('#inspector').getBoundingClientRect();
+            return t.height > 0 && t.top >= i.top && t.bottom <= i.bottom; }""")
+        assert inside
+    # The curves in the inspector's place: the table is not on screen.
+    page.click("#panel-tabs [data-tab=curves]")
+    page.wait_for_function("() => document.querySelector('#inspector').offsetParent === null")
+    assert read_screen(page).gradient_check is None

@@ -22,12 +22,17 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 # Latin words a Chinese caption may keep: optimizer and surface names, and the "max" of λmax.
 LATIN_ALLOWED = {"GD", "SGD", "Adam", "Adagrad", "RMSprop", "Nesterov", "Newton", "L-BFGS", "Rosenbrock", "max",
-                 "Goh"}  # Gabriel Goh, whose optimum the momentum lesson marks
+                 "Goh",  # Gabriel Goh, whose optimum the momentum lesson marks
+                 "AdamW", "LAMB", "RAdam",
+                 "torch", "autograd", "gradcheck",  # torch.autograd.gradcheck, whose h the gradient check uses
+                 "nesterov", "True"}  # torch's nesterov=True
 # Characters that differ between the scripts, as used in the captions: neither may leak into the other.
 SIMPLIFIED_ONLY = ("学习动这过会时们个发对现为还进开长点终经边远线让损练离侧数椭圆从调滞"
-                   "旧变缓达运执横减稳带杂讯滚钟摆宽计优弯阵归缩倾图两别样题双预热驯飞见轴笔记")
+                   "旧变缓达运执横减稳带杂讯滚钟摆宽计优弯阵归缩倾图两别样题双预热驯飞见轴笔记"
+                   "间来万后几则阶于没扫约胜狭准围拟与敛么机书营类网络课训苹")
 TRADITIONAL_ONLY = ("學習動這過會時們個發對現為還進開長點終經邊遠線讓損練離側數橢圓從調滯"
-                    "舊變緩達運執橫減穩帶雜訊滾鐘擺寬計優彎陣歸縮傾圖兩別樣題雙預熱馴飛見軸筆記")
+                    "舊變緩達運執橫減穩帶雜訊滾鐘擺寬計優彎陣歸縮傾圖兩別樣題雙預熱馴飛見軸筆記"
+                    "間來萬後幾則階於沒掃約勝狹準圍擬與斂麼機書營類網絡課訓蘋")
 
 # For each lesson, one change to its link (every occurrence is replaced) that removes the phenomenon: its check
 # must then report a problem.
@@ -52,6 +57,16 @@ BROKEN = [
     ("data-stretched", "data=offset", "data=line"),  # u in [0, 1]: not stretched, and the larger rate is safe
     ("data-round", "normalize=true", "normalize=false"),  # not standardized: η = 0.5 blows up
     ("batch-size", "batch=1,", "batch=64,"),  # a batch of every row hovers no more than batch 16
+    ("plateau", "width=1.0", "width=4.0"),  # a wide well: the start is on its slope and GD slides in
+    ("cyclical-lr", "max_lr=0.2,", "max_lr=0.05,"),  # peaks below the dip's 2/λ: it stays in the sharp minimum
+    ("adamw", "opt=adamw(", "opt=adam("),  # "AdamW" is Adam + L2 too: both end at the penalized minimum
+    ("lamb", "opt=lamb(", "opt=adam("),  # "LAMB" is Adam: its steps are not η‖θ‖
+    ("radam", "lr=0.2,", "lr=0.02,"),  # a small rate: plain Adam's first steps do not knock it off either
+    ("gradient-check", "surface=rosenbrock&a=1.0&b=100.0",
+     "surface=formula&f=x%2B2*y&box=-2.0,2.0,-1.0,3.0"),  # a plane: the forward difference is exact too
+    ("taylor", "lr=0.15,", "lr=0.02,"),  # both steps small: the model holds for both
+    ("momentum-forms", "lr=0.01,", "lr=0.01,schedule=exponential,"),  # a changing η: v = η_t b no longer holds
+    ("hessian", "start=0.0754291585697482,1.5", "start=0.2,1.5"),  # off the ridge: GD rolls into a minimum too
 ]
 
 
@@ -142,9 +157,9 @@ def sentences(text: str, language: str) -> int:
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_titles_and_captions_in_every_language(slug):
+def test_titles_captions_and_summaries_in_every_language(slug):
     lesson = LESSONS[slug]
-    for texts in (lesson.title, lesson.caption):
+    for texts in (lesson.title, lesson.caption, lesson.summary):
         assert tuple(texts) == LANGUAGES
         assert all(texts[language].strip() for language in LANGUAGES)
     assert len(lesson.title["en"]) <= 40
@@ -153,10 +168,31 @@ def test_titles_and_captions_in_every_language(slug):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
+def test_summary_is_one_short_line(slug):
+    """The lessons menu shows it under the title: one line, not a second caption."""
+    summary = LESSONS[slug].summary
+    assert len(summary["en"]) <= 70, summary["en"]
+    assert all(len(summary[language]) <= 50 for language in ("zh-CN", "zh-TW")), summary
+    for language in LANGUAGES:
+        assert "\n" not in summary[language] and summary[language] != LESSONS[slug].title[language], language
+        assert sentences(summary[language], language) == 0, language  # a line, not sentences
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_lesson_names_the_topics_it_shows(slug):
+    """Each topic is "NNN: topic" for a topic of notes/README.md; the coverage tests (test_course.py) check that
+    every one of them exists there."""
+    topics = LESSONS[slug].topics
+    assert isinstance(topics, tuple) and topics, slug
+    assert len(set(topics)) == len(topics), topics
+    assert all(re.fullmatch(r"00[0-4]: \S.*\S", topic) for topic in topics), topics
+
+
+@pytest.mark.parametrize("slug", SLUGS)
 def test_chinese_texts_are_chinese_in_the_right_script(slug):
     lesson = LESSONS[slug]
     for language, other_script in (("zh-CN", TRADITIONAL_ONLY), ("zh-TW", SIMPLIFIED_ONLY)):
-        for text in (lesson.title[language], lesson.caption[language]):
+        for text in (lesson.title[language], lesson.caption[language], lesson.summary[language]):
             assert CJK.search(text), (language, text)
             stray = set(LATIN_WORD.findall(text)) - LATIN_ALLOWED
             assert all(len(word) == 1 for word in stray), (language, stray)  # single letters are symbols

@@ -37,11 +37,17 @@ def screen_page(browser, request):
     assert errors == [], "the page logged errors"
 
 
-def open_at_the_end(page, server: str, query: str) -> None:
+def open_at_the_end(page, server: str, query: str, lesson=None) -> None:
+    """Open a link paused at its last step, or, for a lesson about one step, at that step with what the contour
+    draws there (the step inspector's overlay, which comes in a request of its own)."""
     page.goto(f"{server}/?{query}")
     wait_for_result(page, None)
-    page.evaluate("() => { descentLab.pause(); descentLab.seek(descentLab.player.steps); }")
-    page.wait_for_function("() => descentLab.draw()")  # drawn at the last step, after any pending relayout
+    step = "descentLab.player.steps" if lesson is None or lesson.step is None else str(lesson.step)
+    page.evaluate(f"() => {{ descentLab.pause(); descentLab.seek({step}); }}")
+    page.wait_for_function("() => descentLab.draw()")  # drawn at the step, after any pending relayout
+    if lesson is not None and lesson.step is not None:
+        page.wait_for_function("() => document.querySelector('#contour g.descent-vectors > *')"
+                               " && document.querySelector('.inspect-body table')")
     page.wait_for_timeout(300)
 
 
@@ -50,7 +56,7 @@ def open_at_the_end(page, server: str, query: str) -> None:
 @pytest.mark.parametrize("slug", list(LESSONS))
 def test_each_lesson_shows_its_phenomenon_on_the_projector(live_server, screen_page, slug):
     lesson = LESSONS[slug]
-    open_at_the_end(screen_page, live_server, lesson_link(lesson) + "&present=1")
+    open_at_the_end(screen_page, live_server, lesson_link(lesson) + "&present=1", lesson)
     screen = read_screen(screen_page)
     SHOTS.mkdir(exist_ok=True)
     screen_page.screenshot(path=str(SHOTS / f"lesson-{slug}-present-1366x768.png"))
@@ -62,7 +68,8 @@ def test_each_lesson_shows_its_phenomenon_on_the_projector(live_server, screen_p
 def test_an_on_screen_check_fails_where_the_phenomenon_is_gone(live_server, screen_page, slug, old, new):
     lesson = LESSONS[slug]
     experiment, _ = parse(lesson.query.replace(old, new))
-    open_at_the_end(screen_page, live_server, to_query(experiment, View(zoom=lesson.view, present=True)))
+    view = View(zoom=lesson.view, present=True, step=lesson.step, arrows=lesson.arrows)
+    open_at_the_end(screen_page, live_server, to_query(experiment, view), lesson)
     problems = lesson.screen(read_screen(screen_page), run(experiment))
     assert problems, f"{slug}: the on-screen check passed a link that should not show the phenomenon"
 

@@ -175,11 +175,12 @@ def render_page(search: str):
     view = View(step=view.step if view.step is None else min(view.step, experiment.steps), zoom=zoom,
                 lang=view.lang if view.lang and not unknown else "", present=view.present,
                 hide=tuple(name for name in view.hide if name in HIDEABLE),
-                lesson=view.lesson if view.lesson in LESSONS else "", plot=view.plot)
+                lesson=view.lesson if view.lesson in LESSONS else "", plot=view.plot, arrows=view.arrows)
     query = to_query(experiment)
     suffix = to_query(experiment, View(lang=view.lang, present=view.present, hide=view.hide,
-                                       lesson=view.lesson))[len(query):]
-    plain = to_query(experiment, View(lang=view.lang, present=view.present, hide=view.hide))[len(query):]
+                                       lesson=view.lesson, arrows=view.arrows))[len(query):]
+    plain = to_query(experiment, View(lang=view.lang, present=view.present, hide=view.hide,
+                                      arrows=view.arrows))[len(query):]
     return page(t, view, query, experiment, messages, suffix, plain)
 
 

@@ -24,7 +24,7 @@ from optimizers import OPTIMIZERS, SCHEDULES
 from surfaces import Surface
 from ui.formats import typed
 from ui.i18n import text
-from ui.landscape import Landscape, landscape, landscape_image, landscape_traces, minimum_value
+from ui.landscape import Landscape, landscape, landscape_image, landscape_traces, minimum_value, offset_text
 from ui.theme import run_style
 
 DRAW_LIMIT = 2000  # most points drawn per run; longer runs are decimated
@@ -238,7 +238,11 @@ def loss_offset(result: Result) -> float:
     """The lowest minimum's loss, subtracted so a log axis shows how far each run is from it."""
     surface = surface_of(result)
     values = [minimum_value(surface, m) for m in surface.minima()]
-    return min(values) if values else 0.0
+    low = min(values) if values else 0.0
+    scale = max((abs(float(rr.loss[0])) for rr in result.runs if np.isfinite(rr.loss[0])), default=1.0)
+    # A minimum of −7e−88 (a Gaussian dip's tail) moves no loss the axis can show: no "loss − (−7e−88)".
+    return 0.0 if abs(low) < 1e-15 * max(scale, 1e-300) else low
+
 
 
 def curve_rows(result: Result, lang: str = "en") -> list[Row]:
@@ -246,7 +250,7 @@ def curve_rows(result: Result, lang: str = "en") -> list[Row]:
     offset = loss_offset(result)
     gaps_positive = all(bool(np.all(rr.loss - offset > 0)) for rr in result.runs)
     has_minima = bool(surface_of(result).minima())
-    loss_title = t("loss") if offset == 0 else t("loss-above", low=f"{offset:.4g}")
+    loss_title = t("loss") if offset == 0 else t("loss-above", low=offset_text(offset))
     rows = [Row("loss", loss_title, has_minima or gaps_positive), Row("grad_norm", "‖∇f‖", True)]
     if any(rr.run.schedule != "constant" for rr in result.runs):
         rows.append(Row("lr", t("learning-rate"), False))

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments.inspect import REPLAY_LIMIT, inspect_run, line_parts, number_text
+from experiments.inspect import (
+    GRADCHECK_H,
+    REPLAY_LIMIT,
+    error_text,
+    gradient_check,
+    inspect_run,
+    line_parts,
+    number_text,
+)
 from experiments.runner import Result
 from optimizers import OPTIMIZERS
 from ui.figures import drawn_steps
@@ -54,6 +62,7 @@ def inspection(result: Result, index: int, step: int, lang: str = "en") -> dict:
     low = max(0, min(at - size // 2, len(picked) - size))
     window = [int(k) for k in picked[low:low + size]]
     trace = inspect_run(result, index, window)
+    check = gradient_check(result.surface, trace.theta)  # the analytic ∇f against finite differences, per step
     lines: dict[int, int] = {}
     table: list[list[str]] = []
     rows = []
@@ -68,7 +77,7 @@ def inspection(result: Result, index: int, step: int, lang: str = "en") -> dict:
         row.update({
             "grad": pair(trace.gradient[r]), "lr": number_text(float(trace.lr[r])),
             "next": pair(trace.theta_next[r]), "delta": pair(trace.theta_next[r] - trace.theta[r]),
-            "curv": curvature(trace.hessian[r]),
+            "curv": curvature(trace.hessian[r]), "check": checked(check, r),
         })
         if rr.run.noise or rr.run.batch:  # the gradient the update used differs from ∇f: say which it was
             row["used"] = pair(trace.used[r])
@@ -91,8 +100,29 @@ def inspection(result: Result, index: int, step: int, lang: str = "en") -> dict:
         "run": index, "optimizer": t.declared(opt.title), "steps": window, "rows": rows, "lines": table,
         "internals": {name: t.declared(about) for name, about in opt.internals.items()},
         "drawn": len(picked), "total": last, "decimated": len(picked) < last + 1,
-        "limit": REPLAY_LIMIT if opt.id == "lbfgs" else None,
+        "limit": REPLAY_LIMIT if opt.id == "lbfgs" else None, "h": [number_text(GRADCHECK_H), GRADCHECK_H],
     }
+
+
+def checked(check, r: int) -> list[list]:
+    """One step's gradient check as the page shows it: a row each for the analytic ∇f and the central and forward
+    differences, [name, (x, y) as text, [x, y], relative error as text, relative error], the last two None for ∇f
+    itself. What is not finite (a diverged run, a formula's undefined region) is None, shown as —: never NaN."""
+    out = [["analytic", *_shown(check.analytic[r]), None, None]]
+    for name, values, error in (("central", check.central[r], check.central_error[r]),
+                                ("forward", check.forward[r], check.forward_error[r])):
+        out.append([name, *_shown(values), error_text(_raw(error)), _raw(error)])
+    return out
+
+
+def _shown(values) -> tuple[str, list]:
+    raw = [_raw(v) for v in values]
+    return number_text(tuple(raw)), raw
+
+
+def _raw(value) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) else None
 
 
 def vectors(result: Result, indices: list[int]) -> dict:
@@ -127,4 +157,4 @@ def _finite(array: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(array), array, 0.0)
 
 
-__all__ = ["curvature", "inspection", "pair", "vectors"]
+__all__ = ["checked", "curvature", "inspection", "pair", "vectors"]

@@ -28,6 +28,11 @@ LINEAR_LEVELS = 20
 LANDSCAPE_TRACES = 5  # colour bar, minor and decade level lines, critical points, start: the figure's first traces
 
 
+
+def offset_text(offset: float) -> str:
+    """The minimum subtracted in a title: 0.5, or (−3) so that "loss − (−3)" reads right."""
+    return f"{offset:.4g}" if offset >= 0 else f"({offset:.4g})".replace("-", "−")
+
 @dataclass(frozen=True)
 class Landscape:
     """A bound surface sampled over one box. Heights are log10(loss − low + offset) when the levels are log (a
@@ -160,7 +165,7 @@ def level_traces(land: Landscape, lang: str = "en") -> list[dict]:
         colorbar.update(tickvals=[math.log10(10.0**k + land.offset) for k in decades],
                         ticktext=[loss_text(10.0**k) for k in decades])
         if land.low != 0:
-            colorbar["title"]["text"] = t("loss-above", low=f"{land.low:.4g}")
+            colorbar["title"]["text"] = t("loss-above", low=offset_text(land.low))
     scale = {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "showlegend": False,
              "hoverinfo": "skip", "name": "loss",
              "marker": {"color": [bottom], "cmin": bottom, "cmax": top, "colorscale": LANDSCAPE_SCALE,

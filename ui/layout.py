@@ -12,7 +12,7 @@ import json
 from dash import dcc, html
 
 from declarations.messages import NOTICES
-from experiments.lessons import LESSONS, lesson_link
+from experiments.lessons import LESSONS, course, lesson_link, next_lesson
 from experiments.limits import MAX_RUNS
 from experiments.url import View
 from ui.controls import (
@@ -86,7 +86,8 @@ def page(t: Text, view: View, query: str, experiment, messages: list, view_suffi
         dcc.Store(id="view", data={"suffix": view_suffix, "plain": plain_suffix, "step": view.step,
                                    "zoom": list(view.zoom) if view.zoom else None, "query": query,
                                    "lang": t.lang, "lessonQuery": lesson.query if lesson else "",
-                                   "lesson": lesson.slug if lesson else "", "svg": t("svg"), "plot": view.plot}),
+                                   "lesson": lesson.slug if lesson else "", "svg": t("svg"), "plot": view.plot,
+                                   "arrows": view.arrows}),
         dcc.Store(id="edited"), dcc.Store(id="sweep-shown"),
         # The step inspector's and the arrows' data, asked for by the player (assets/player.js) when shown.
         dcc.Store(id="inspect-ask"), dcc.Store(id="inspection"), dcc.Store(id="inspected"),
@@ -191,7 +192,9 @@ INSPECTOR_WORDS = (
     "inspect-decimated", "inspect-theta", "inspect-f", "inspect-grad", "inspect-used", "inspect-batch", "inspect-lr",
     "inspect-equations", "inspect-state", "inspect-before", "inspect-after", "inspect-effective", "inspect-delta",
     "inspect-next", "inspect-curvature", "inspect-kappa", "inspect-saddle", "inspect-flat", "inspect-directions",
-    "arrows", "arrows-off", "arrows-run", "arrows-all", "arrow-gradient", "arrow-direction", "arrow-step",
+    "inspect-gradcheck", "inspect-analytic", "inspect-central", "inspect-forward", "inspect-relerr",
+    "arrows", "arrows-off", "arrows-run", "arrows-all", "arrows-taylor", "arrow-taylor", "arrow-gradient",
+    "arrow-direction", "arrow-step",
     "arrow-longer", "arrow-scale",
 )
 
@@ -205,7 +208,7 @@ def inspector_panel(t: Text) -> html.Div:
             html.Div(className="inspect-runs", role="radiogroup", **{"aria-label": t("inspect-run")}),
             html.Div([html.Span(t("arrows"), className="name"),
                       *[html.Button(t(f"arrows-{mode}"), className="arrows-mode", **{"data-arrows": mode})
-                        for mode in ("off", "run", "all")]], className="arrows-modes", role="group"),
+                        for mode in ("off", "run", "all", "taylor")]], className="arrows-modes", role="group"),
         ], className="inspect-head"),
         html.Div(className="inspect-body", **{"aria-live": "polite"}),
     ], id="inspector", className="inspector", **{"data-words": json.dumps(words, ensure_ascii=False)})
@@ -231,12 +234,26 @@ def messages_block(t: Text, messages: list[str]):
 
 
 def _lessons_menu(t: Text, current, suffix: str, hidden: bool) -> html.Details:
-    """Every lesson as a link that keeps the page's language, presentation mode and hidden parts."""
-    items = [html.Li(html.A([html.Span(f"{number}", className="number"), lesson.title[t.lang]],
-                            href="?" + lesson_link(lesson) + suffix,
-                            className="current" if lesson is current else None, title=lesson.caption[t.lang]))
-             for number, lesson in enumerate(LESSONS.values(), start=1)]
-    return html.Details([html.Summary(t("lessons")), html.Ol(items, className="lesson-list")],
+    """Every lesson as a link that keeps the page's language, presentation mode and hidden parts, grouped by the
+    note it belongs to (the course): a heading per note, then its lessons with their number, title and summary.
+    The links stay in course order in the DOM, which is the order a clicker's page keys walk (player.js)."""
+    numbers = {slug: number for number, slug in enumerate(LESSONS, start=1)}
+    groups = []
+    for note, lessons in course(LESSONS.values()):
+        if not lessons:
+            continue
+        items = [html.Li(html.A([html.Span(f"{numbers[lesson.slug]}", className="number"),
+                                 html.Span([html.Span(lesson.title[t.lang], className="title"),
+                                            html.Span(lesson.summary[t.lang], className="summary")],
+                                           className="lesson-text")],
+                                href="?" + lesson_link(lesson) + suffix,
+                                className="current" if lesson is current else None, title=lesson.caption[t.lang]))
+                 for lesson in lessons]
+        groups.append(html.Li([html.H3(t("course-note", n=note.number, title=note.title[t.lang]),
+                                       className="note-heading"),
+                               html.Ol(items, className="note-lessons", start=numbers[lessons[0].slug])],
+                              className="note"))
+    return html.Details([html.Summary(t("lessons")), html.Ol(groups, className="lesson-list")],
                         className="lessons", id="lessons", hidden=hidden)
 
 
@@ -249,9 +266,18 @@ def _caption(t: Text, lesson, suffix: str, hidden: bool):
                  html.A(t("back-to-lesson"), href="?" + lesson_link(lesson) + suffix, className="back")],
                 title=t("caption-toggle"), tabIndex=0, **{"aria-expanded": "true"}),
         html.P(lesson.caption[t.lang]),
-        html.P([t("lesson-source", seed=lesson.seed.split("_")[0]), " ", html.Q(lesson.quote, lang="zh")],
-               className="source"),
+        html.P([t("lesson-source", seed=lesson.seed.split("_")[0]), " ", html.Q(lesson.quote, lang="zh"),
+                *_next_link(t, lesson, suffix)], className="source"),
     ], id="lesson-caption", className="lesson-caption", hidden=hidden)
+
+
+def _next_link(t: Text, lesson, suffix: str) -> list:
+    """The way on to the course's next lesson, on the caption's source line (none after the last lesson)."""
+    following = next_lesson(lesson.slug)
+    if following is None:
+        return []
+    return [html.A(t("next-lesson", title=following.title[t.lang]), href="?" + lesson_link(following) + suffix,
+                   className="next", rel="next")]
 
 
 def _icon_button(name: str, title: str, extra: str = "", **props) -> html.Button:

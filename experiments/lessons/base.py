@@ -11,7 +11,9 @@ file), a title and a caption in each language, and two checks that list what is 
     lesson_link(LESSONS["zigzag"])  # the query, its view= and &lesson=zigzag, for the page
 
 The seed files are the five lecture notes the product is built from (see the design notes); `seed` names one
-and `quote` is a sentence copied from it exactly.
+and `quote` is a sentence copied from it exactly. `topics` names what of the notes the lesson shows, as
+"NNN: topic" with the note's number and a topic from the third column of notes/README.md's table (a lesson may
+show topics of other notes than its seed); `summary` is its one line in the lessons menu.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ class SweepScreen:
 class Screen:
     """What the page draws: the contour's visible box and plot size in pixels, the start, each run's drawn path
     (the whole path, at the last step), the curves by row ("loss", "grad_norm", "lr") and, with a sweep on screen,
-    the sweep plot."""
+    the sweep plot, and with the step inspector on screen, its gradient check."""
 
     x: tuple[float, float]
     y: tuple[float, float]
@@ -107,6 +109,14 @@ class Screen:
     paths: list[np.ndarray]
     rows: dict[str, ScreenRow] = field(default_factory=dict)
     sweep: SweepScreen | None = None  # when the sweep plot is on screen
+    # What the visible inspector's gradient-check table shows, from its raw numbers: {"h", "analytic", "central",
+    # "forward" (pairs, None where missing), "central_error", "forward_error", "step" (the inspected k)}; None when
+    # the table is not on screen.
+    gradient_check: dict | None = None
+    # What the contour draws over the paths at the current step (the step inspector's arrows, curvature crosses and
+    # first-order model), in data units: each {"kind": its class, "run": k, "points": (n, 2), "value": a number it
+    # carries (a cross arm's λ, a ball's radius) or None}.
+    overlay: list[dict] = field(default_factory=list)
 
     def pixels(self, points) -> np.ndarray:
         """Points (..., 2) in pixels from the plot's bottom-left corner."""
@@ -135,14 +145,20 @@ class Lesson:
     caption: dict[str, str]  # 2–4 sentences on what to watch for on screen, one per language
     check: Callable[[Result], list[str]]  # the problems found; [] means the phenomenon happens
     screen: Callable[[Screen, Result], list[str]]  # the problems seen; [] means the phenomenon shows
+    summary: dict[str, str]  # one line on what the lesson shows, one per language (≤ ~70 characters in English)
+    topics: tuple[str, ...]  # the notes' topics it shows, "NNN: topic" as notes/README.md's table spells them
     view: tuple[float, float, float, float] | None = None  # the contour's box, when the surface's own is not it
     curves: dict[str, tuple[float, float]] = field(default_factory=dict)  # a curve row's range, by row key
+    # A lesson about one step opens paused there, with the step inspector, and what the contour draws at it
+    # (experiments.url.ARROWS: "all" runs' arrows and curvature crosses, or the first-order "taylor" model).
+    step: int | None = None
+    arrows: str = ""
 
 
 def lesson_link(lesson: Lesson) -> str:
     """The lesson's query with its framing and the page key that names it."""
     experiment, _ = parse(lesson.query)
-    return to_query(experiment, View(zoom=lesson.view, lesson=lesson.slug))
+    return to_query(experiment, View(step=lesson.step, zoom=lesson.view, lesson=lesson.slug, arrows=lesson.arrows))
 
 
 def check_lesson(lesson: Lesson) -> tuple[Result, list[str]]:

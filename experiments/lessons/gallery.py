@@ -891,6 +891,455 @@ def _screen_local_minimum(screen: Screen, result: Result, gd: int, gentle: int, 
     return problems
 
 
+# -- 20. the plateau: a gradient too small to move GD; momentum and Adam cross it (seed 000) ------------------------
+
+PLAIN = 0.999  # GD's loss never falls below this: it stays on the plain
+TINY_GRADIENT = 1e-3  # where the gradient norm stays throughout
+CROSSED = 1e-3  # momentum and Adam end with a loss this low, in the well
+
+
+@needs("GD", "momentum", "Adam")
+def _check_plateau(result: Result, gd: RunResult, momentum: RunResult, adam: RunResult) -> list[str]:
+    problems = []
+    if gd.loss.min() < PLAIN:
+        problems.append(f"GD's loss fell to {gd.loss.min():.4g}; expected it to stay above {PLAIN:g}, on the plain")
+    if gd.grad_norm.max() > TINY_GRADIENT:
+        problems.append(f"GD's gradient norm reached {gd.grad_norm.max():.3g}; expected under {TINY_GRADIENT:g} "
+                        "throughout")
+    for rr in (momentum, adam):
+        if not rr.final_loss < CROSSED:
+            problems.append(f"{rr.run.name} ended at loss {rr.final_loss:.3g}; expected it across the plain, "
+                            f"under {CROSSED:g}")
+    return problems
+
+
+CRAWL_PLAIN_SEEN = 0.02  # GD's path spans less than this much of the plot
+FALL_PLAIN_SEEN = 0.5  # Adam's loss curve falls at least this much of its row
+
+
+@on_screen("GD", "Adam")
+def _screen_plateau(screen: Screen, result: Result, gd: int, adam: int) -> list[str]:
+    problems = []
+    moved = screen.apart(screen.paths[gd][0], screen.paths[gd][-1])
+    if moved > CRAWL_PLAIN_SEEN:
+        problems.append(f"GD moves {moved:.1%} of the plot; expected under {CRAWL_PLAIN_SEEN:.0%}")
+    if (gap := screen.apart(screen.paths[adam][-1], lowest_minimum(result))) > AT_POINT_SEEN:
+        problems.append(f"Adam ends {gap:.0%} of the plot from the well's bottom")
+    row = screen.rows["loss"]
+    if not abs(row_rise(row, gd)) < FLAT_SEEN:
+        problems.append(f"GD's loss curve moves {row_rise(row, gd):.0%} of its row; expected it flat")
+    _, values = row.curves[adam]
+    with np.errstate(divide="ignore"):  # a loss of exactly 0 lies below a log row's bottom edge
+        ends = np.clip(np.nan_to_num(row.pixel(values[[0, -1]]), nan=0.0, neginf=0.0), 0, row.height)
+    if not (fall := (ends[0] - ends[1]) / row.height) >= FALL_PLAIN_SEEN:
+        problems.append(f"Adam's loss curve falls {fall:.0%} of its row; expected {FALL_PLAIN_SEEN:.0%}")
+    return problems
+
+
+# -- 21. cyclical learning rates: the peaks shake the run out of a sharp minimum (seed 001) -------------------------
+
+IN_DIP = 0.05  # the constant rate ends this close to the sharp local minimum
+
+
+def _two_minima(result: Result) -> tuple[np.ndarray, np.ndarray]:
+    """The global minimum and the other (local) one."""
+    surface = result.surface
+    minima = sorted(surface.minima(), key=lambda c: float(surface.value(np.array([c.x, c.y]))))
+    return np.array([minima[0].x, minima[0].y]), np.array([minima[-1].x, minima[-1].y])
+
+
+@needs("constant", "cyclic")
+def _check_cyclical(result: Result, constant: RunResult, cyclic: RunResult) -> list[str]:
+    surface = result.surface
+    if len(surface.minima()) < 2:
+        return [f"the surface has {len(surface.minima())} minimum; the lesson needs a sharp local one and a wide one"]
+    best, local = _two_minima(result)
+    problems = []
+    sharp, wide = (float(np.linalg.eigvalsh(surface.hessian(p))[-1]) for p in (local, best))
+    if not sharp > 2 / cyclic.lr.max() > wide:
+        problems.append(f"the local minimum's curvature {sharp:.3g} and the global one's {wide:.3g} do not straddle "
+                        f"2/η_max = {2 / cyclic.lr.max():.3g}: the peaks should shake only the sharp one")
+    if (end := distance(constant.final_point, local)) > IN_DIP:
+        problems.append(f"the constant rate ended {end:.3g} from the sharp local minimum; expected within {IN_DIP:g}")
+    if (end := distance(cyclic.final_point, best)) > IN_BASIN:
+        problems.append(f"the cyclic rate ended {end:.3g} from the global minimum; expected within {IN_BASIN:g}")
+    return problems
+
+
+PEAKS_SEEN = 2  # the cyclic run's learning-rate curve shows at least this many peaks
+PEAK_HEIGHT_SEEN = 0.5  # each at least this much of the row above the troughs
+
+
+@on_screen("constant", "cyclic")
+def _screen_cyclical(screen: Screen, result: Result, constant: int, cyclic: int) -> list[str]:
+    best, local = _two_minima(result)
+    problems = []
+    if screen.apart(best, local) < BASINS_SEEN:
+        problems.append(f"the two minima are {screen.apart(best, local):.0%} of the plot apart")
+    for run, target, name in ((constant, local, "the sharp local"), (cyclic, best, "the global")):
+        if (gap := screen.apart(screen.paths[run][-1], target)) > AT_POINT_SEEN:
+            problems.append(f"{result.runs[run].run.name} ends {gap:.0%} of the plot from {name} minimum")
+    row = screen.rows.get("lr")
+    if row is None:
+        return [*problems, "the learning-rate row is not drawn"]
+    _, values = row.curves[cyclic]
+    heights = row.pixel(values) / row.height
+    peaks = np.flatnonzero((heights[1:-1] > heights[:-2]) & (heights[1:-1] >= heights[2:])) + 1
+    tall = [p for p in peaks if heights[p] - np.nanmin(heights) >= PEAK_HEIGHT_SEEN]
+    if len(tall) < PEAKS_SEEN:
+        problems.append(f"the cyclic learning rate shows {len(tall)} peaks of {PEAK_HEIGHT_SEEN:.0%} of its row; "
+                        f"expected {PEAKS_SEEN}")
+    return problems
+
+
+# -- 22. AdamW against Adam with L2: decoupling changes where the run ends (seed 001) -------------------------------
+
+AT_REGULARIZED = 1e-3  # Adam + L2 ends this close to the minimum of f + λ‖θ‖²/2
+NEAR_OWN = 0.1  # AdamW ends this close to f's own minimum
+L2_AWAY = 1.0  # while Adam + L2 ends at least this far from it
+
+
+def _regularized_minimum(surface, start, strength: float) -> np.ndarray:
+    """The minimum of f + λ‖θ‖²/2 by Newton's method from `start`: the point L2 weight decay settles at."""
+    theta = np.asarray(start, dtype=float)
+    for _ in range(100):
+        penalized = surface.hessian(theta) + strength * np.eye(2)
+        step = np.linalg.solve(penalized, surface.gradient(theta) + strength * theta)
+        theta = theta - step
+        if np.linalg.norm(step) < 1e-15:
+            break
+    return theta
+
+
+@needs("Adam + L2", "AdamW")
+def _check_adamw(result: Result, coupled: RunResult, decoupled: RunResult) -> list[str]:
+    problems = []
+    strength = coupled.run.hyper["weight_decay"]
+    target = _regularized_minimum(result.surface, lowest_minimum(result), strength)
+    if (end := distance(coupled.final_point, target)) > AT_REGULARIZED:
+        problems.append(f"Adam + L2 ended {end:.3g} from the minimum of f + λ‖θ‖²/2 at {np.round(target, 3)}; "
+                        f"expected within {AT_REGULARIZED:g}")
+    own = lowest_minimum(result)
+    if (end := distance(decoupled.final_point, own)) > NEAR_OWN:
+        problems.append(f"AdamW ended {end:.3g} from f's minimum; expected within {NEAR_OWN:g}")
+    if (apart := distance(coupled.final_point, own)) < L2_AWAY:
+        problems.append(f"Adam + L2 ended {apart:.3g} from f's minimum; expected at least {L2_AWAY:g} away")
+    return problems
+
+
+@on_screen("Adam + L2", "AdamW")
+def _screen_adamw(screen: Screen, result: Result, coupled: int, decoupled: int) -> list[str]:
+    own = lowest_minimum(result)
+    problems = []
+    if (gap := screen.apart(screen.paths[coupled][-1], own)) < BASINS_SEEN:
+        problems.append(f"Adam + L2 ends {gap:.0%} of the plot from the star; expected at least {BASINS_SEEN:.0%}")
+    if (gap := screen.apart(screen.paths[decoupled][-1], own)) > ARRIVED_SEEN:
+        problems.append(f"AdamW ends {gap:.0%} of the plot from the star; expected within {ARRIVED_SEEN:.0%}")
+    return problems
+
+
+# -- 23. LAMB's trust ratio: every step is η‖θ‖ long (seed 001) ----------------------------------------------------
+
+RATIO_EXACT = 1e-9  # LAMB's step over ‖θ‖ equals η this closely
+LONGER_FIRST = 2.0  # LAMB's first step, from far out, is at least this many times Adam's
+
+
+@needs("Adam", "LAMB")
+def _check_lamb(result: Result, adam: RunResult, lamb: RunResult) -> list[str]:
+    problems = []
+    points = lamb.points
+    sizes = np.linalg.norm(points[:-1], axis=1)
+    moving = sizes > 1e-6  # where θ is 0 the ratio is 1 by definition
+    ratios = _step_lengths(lamb)[moving] / sizes[moving] / lamb.run.lr
+    if not np.all(np.abs(ratios - 1) < RATIO_EXACT):
+        worst = float(np.max(np.abs(ratios - 1)))
+        problems.append(f"LAMB's step differs from η‖θ‖ by up to {worst:.3g} of it; expected under {RATIO_EXACT:g}")
+    first = _step_lengths(lamb)[0] / _step_lengths(adam)[0]
+    if first < LONGER_FIRST:
+        problems.append(f"LAMB's first step is {first:.3g}× Adam's; from ‖θ‖ = {sizes[0]:.3g} expected at least "
+                        f"{LONGER_FIRST:g}×")
+    return problems
+
+
+@on_screen("Adam", "LAMB")
+def _screen_lamb(screen: Screen, result: Result, adam: int, lamb: int) -> list[str]:
+    problems = []
+    adam_first = screen.apart(screen.paths[adam][0], screen.paths[adam][1])
+    lamb_first = screen.apart(screen.paths[lamb][0], screen.paths[lamb][1])
+    if not lamb_first >= LONGER_FIRST * adam_first or lamb_first < 0.02:
+        problems.append(f"LAMB's first step spans {lamb_first:.1%} of the plot and Adam's {adam_first:.1%}; expected "
+                        f"LAMB's visibly longer, at least {LONGER_FIRST:g}×")
+    if (gap := screen.apart(screen.paths[lamb][-1], lowest_minimum(result))) > LANDED_SEEN:
+        problems.append(f"LAMB ends {gap:.1%} of the plot from the minimum")
+    return problems
+
+
+# -- 24. RAdam's rectified start against Adam with and without warm-up (seed 002) -----------------------------------
+
+EARLY_RISE = 5.0  # without warm-up, Adam's loss rises at least this many times its start in the first EARLY steps
+CALM_RISE = 2.0  # with warm-up, and RAdam, it stays under this many times
+
+
+@needs("Adam", "Adam + warm-up", "RAdam")
+def _check_radam(result: Result, adam: RunResult, warm: RunResult, radam: RunResult) -> list[str]:
+    problems = []
+    rises = {rr.run.name: float(rr.loss[:EARLY + 1].max() / rr.loss[0]) for rr in (adam, warm, radam)}
+    if rises["Adam"] < EARLY_RISE:
+        problems.append(f"without warm-up Adam's loss rose only {rises['Adam']:.3g}× in the first {EARLY} steps; "
+                        f"expected at least {EARLY_RISE:g}×")
+    for name in ("Adam + warm-up", "RAdam"):
+        if rises[name] > CALM_RISE:
+            problems.append(f"{name}'s loss rose {rises[name]:.3g}× in the first {EARLY} steps; expected under "
+                            f"{CALM_RISE:g}×")
+    return problems
+
+
+KNOCKED_SEEN = 20.0  # in the first steps Adam's drawn loss peaks at least this many times higher than the others'
+
+
+@on_screen("Adam", "Adam + warm-up", "RAdam")
+def _screen_radam(screen: Screen, result: Result, adam: int, warm: int, radam: int) -> list[str]:
+    row = screen.rows["loss"]
+    peaks = {}
+    for run in (adam, warm, radam):
+        steps, values = row.curves[run]
+        peaks[run] = float(np.nanmax(values[steps <= EARLY]))
+    problems = []
+    if not row.visible(peaks[adam]):
+        problems.append(f"Adam's early peak ({peaks[adam]:.3g}) is off the loss row")
+    if not peaks[adam] >= KNOCKED_SEEN * max(peaks[warm], peaks[radam]):
+        problems.append(f"in the first {EARLY} steps the drawn loss peaks at {peaks[adam]:.3g} (Adam), "
+                        f"{peaks[warm]:.3g} (warm-up) and {peaks[radam]:.3g} (RAdam); expected Adam's "
+                        f"{KNOCKED_SEEN:g}× the others'")
+    return problems
+
+
+# -- 25. numeric against analytic gradients: the gradient check (seed 004) ------------------------------------------
+
+CENTRAL_GOOD = 1e-7  # the central difference agrees with the analytic gradient this closely (relative)
+FORWARD_WORSE = 100.0  # the forward difference is at least this many times further off
+
+
+@needs("GD")
+def _check_gradient_check(result: Result, gd: RunResult) -> list[str]:
+    from experiments.inspect import gradient_check
+
+    found = gradient_check(result.surface, gd.points)
+    central, forward = np.asarray(found.central_error), np.asarray(found.forward_error)
+    problems = []
+    if not np.nanmax(central) < CENTRAL_GOOD:
+        problems.append(f"the central difference is off by up to {np.nanmax(central):.3g} (relative); expected under "
+                        f"{CENTRAL_GOOD:g} all along the path")
+    ratio = np.nanmedian(forward / np.maximum(central, 1e-300))
+    if not ratio >= FORWARD_WORSE:
+        problems.append(f"the forward difference is typically {ratio:.3g}× further off than the central one; expected "
+                        f"at least {FORWARD_WORSE:g}×")
+    return problems
+
+
+def _screen_gradient_check(screen: Screen, result: Result) -> list[str]:
+    from experiments.inspect import gradient_check
+
+    shown = screen.gradient_check
+    if shown is None:
+        return ["the step inspector's gradient check is not on screen"]
+    if not shown.get("seen", False):
+        return ["the gradient check's rows are cut off: not all three can be seen"]
+    point = result.runs[0].points[shown["step"]]
+    found = gradient_check(result.surface, point)
+    problems = []
+    for key in ("analytic", "central", "forward"):
+        want = np.asarray(getattr(found, key), dtype=float).reshape(-1)
+        got = np.asarray(shown[key], dtype=float)
+        if not np.allclose(got, want, rtol=1e-12, atol=0):
+            problems.append(f"the {key} gradient shown is {got}, computed {want}")
+    central, forward = shown["central_error"], shown["forward_error"]
+    if not central < CENTRAL_GOOD or not forward >= FORWARD_WORSE * central:
+        problems.append(f"the relative errors shown are {shown['central_error']:.3g} (central) and "
+                        f"{shown['forward_error']:.3g} (forward)")
+    return problems
+
+
+# -- 26. GD minimizes the first-order Taylor model within a radius (seed 000) ---------------------------------------
+
+MODEL_STEP = 1e-12  # each GD step is the model's minimizer in its ball, to rounding (relative to the radius)
+MODEL_TRUE = 0.9  # a small step gets at least this fraction of the decrease the model predicts, every step
+MODEL_WRONG = 0.5  # a large one gets at most this much of it on its first step
+
+
+def _model_decrease(rr: RunResult, surface) -> tuple[np.ndarray, np.ndarray]:
+    """Per step: the decrease the first-order model predicts, −∇f·Δθ, and the one f makes."""
+    gradient = surface.gradient(rr.points[:-1])
+    moves = np.diff(rr.points, axis=0)
+    return -np.einsum("ij,ij->i", gradient, moves), rr.loss[:-1] - rr.loss[1:]
+
+
+@needs("small step", "large step")
+def _check_taylor(result: Result, small: RunResult, large: RunResult) -> list[str]:
+    surface = result.surface
+    problems = []
+    for rr in (small, large):
+        gradient = surface.gradient(rr.points[:-1])
+        moves = np.diff(rr.points, axis=0)
+        radius = np.linalg.norm(moves, axis=1)
+        minimizer = -radius[:, None] * gradient / np.linalg.norm(gradient, axis=1)[:, None]
+        off = np.max(np.linalg.norm(moves - minimizer, axis=1) / radius)
+        if not off < MODEL_STEP:
+            problems.append(f"{rr.run.name}'s steps are up to {off:.3g} of their length from the model's minimizer "
+                            "in the ball")
+    predicted, actual = _model_decrease(small, surface)
+    if not np.min(actual / predicted) >= MODEL_TRUE:
+        problems.append(f"the small step got {np.min(actual / predicted):.0%} of the decrease the model predicts at "
+                        f"worst; expected at least {MODEL_TRUE:.0%}")
+    predicted, actual = _model_decrease(large, surface)
+    if not actual[0] / predicted[0] <= MODEL_WRONG:
+        problems.append(f"the large step's first move got {actual[0] / predicted[0]:.0%} of the predicted decrease; "
+                        f"expected at most {MODEL_WRONG:.0%}")
+    return problems
+
+
+GEOMETRY_SEEN = 0.01  # the drawn ball, level lines and minimizer are where the step's numbers put them (of r)
+
+
+def _drawn_model(screen: Screen, result: Result, run: int) -> tuple[list[str], float]:
+    """Check one run's drawn first-order model against its step; give the problems and the fraction of the
+    model's promised decrease that f makes at the drawn minimizer."""
+    marks = {mark["kind"]: mark for mark in screen.overlay if mark["kind"].startswith("taylor") and mark["run"] == run}
+    rr = result.runs[run]
+    missing = {"taylor-radius", "taylor-level", "taylor-level-lowest", "taylor-minimizer"} - set(marks)
+    if missing:
+        return [f"{rr.run.name}: the model's {', '.join(sorted(missing))} is not drawn"], float("nan")
+    circle = marks["taylor-radius"]["points"]
+    at = int(np.argmin(distance(rr.points[:-1], circle[:-1].mean(axis=0))))  # the step it is drawn at
+    theta, gradient = rr.points[at], result.surface.gradient(rr.points[at])
+    radius = float(np.linalg.norm(rr.points[at + 1] - theta))
+    problems = []
+    drawn = distance(circle, theta)
+    if not np.all(np.abs(drawn / radius - 1) < GEOMETRY_SEEN):
+        problems.append(f"{rr.run.name}: the ball's drawn radius runs {drawn.min():.4g} … {drawn.max():.4g}; the step "
+                        f"is {radius:.4g}")
+    lowest = marks["taylor-minimizer"]["points"][0]
+    if distance(lowest, rr.points[at + 1]) > GEOMETRY_SEEN * radius:
+        problems.append(f"{rr.run.name}: the model's minimizer is not drawn where the GD step ends")
+    unit = gradient / np.linalg.norm(gradient)
+    for kind, through in (("taylor-level", theta), ("taylor-level-lowest", rr.points[at + 1])):
+        a, b = marks[kind]["points"][[0, -1]]
+        direction = (b - a) / np.linalg.norm(b - a)
+        if abs(direction @ unit) > GEOMETRY_SEEN or abs((through - a) @ unit) > GEOMETRY_SEEN * radius:
+            problems.append(f"{rr.run.name}: the {kind.removeprefix('taylor-')} line is not the model's level line "
+                            f"through {np.round(through, 3)}")
+    promised = radius * float(np.linalg.norm(gradient))
+    made = float(result.surface.value(theta) - result.surface.value(lowest))
+    return problems, made / promised
+
+
+@on_screen("small step", "large step")
+def _screen_taylor(screen: Screen, result: Result, small: int, large: int) -> list[str]:
+    problems, small_share = _drawn_model(screen, result, small)
+    large_problems, large_share = _drawn_model(screen, result, large)
+    problems += large_problems
+    if not small_share >= MODEL_TRUE:
+        problems.append(f"at the small step's ringed point f fell {small_share:.0%} of what the model promised; "
+                        f"expected {MODEL_TRUE:.0%}")
+    if not large_share <= MODEL_WRONG:
+        problems.append(f"at the large step's ringed point f fell {large_share:.0%} of what the model promised; "
+                        f"expected at most {MODEL_WRONG:.0%}")
+    circles = [mark["points"] for mark in screen.overlay if mark["kind"] == "taylor-radius" and mark["run"] == small]
+    if circles and extent(screen, circles[0], 0) < 0.05:
+        problems.append("the small step's ball is too small to see")
+    return problems
+
+
+# -- 27. momentum's two forms are one walk: v = ηb (seeds 001 and 004) ----------------------------------------------
+
+SAME_WALK = 1e-12  # the two forms' paths agree this closely, relative to the distance travelled
+PAIRS = (("b form", "v form"), ("Nesterov b", "Nesterov v"))  # torch's form, then the notes'
+
+
+@needs(*(name for pair in PAIRS for name in pair))
+def _check_momentum_forms(result: Result, *runs: RunResult) -> list[str]:
+    problems = []
+    scale = distance(runs[0].points[0], lowest_minimum(result))
+    for torch_form, notes_form in (runs[:2], runs[2:]):
+        apart = float(np.max(distance(torch_form.points, notes_form.points))) / scale
+        if not apart < SAME_WALK:
+            problems.append(f"{torch_form.run.name} and {notes_form.run.name} part by up to {apart:.3g} of the start's "
+                            f"distance; expected the same walk, within {SAME_WALK:g}")
+        velocity, buffer = notes_form.internals["velocity"], torch_form.internals["momentum_buffer"]
+        worst = float(np.max(np.abs(velocity - torch_form.run.lr * buffer)) / np.max(np.abs(velocity)))
+        if not worst < SAME_WALK * 100:
+            problems.append(f"{notes_form.run.name}'s v and {torch_form.run.name}'s ηb differ by up to {worst:.3g} of "
+                            "|v|; expected v = ηb to rounding")
+    return problems
+
+
+SAME_PIXEL = 0.5  # the two forms' drawn paths are within half a pixel of each other
+PAIRS_APART_SEEN = 0.02  # while heavy ball and Nesterov part by at least this much of the plot
+
+
+@on_screen(*(name for pair in PAIRS for name in pair))
+def _screen_momentum_forms(screen: Screen, result: Result, *runs: int) -> list[str]:
+    problems = []
+    for torch_form, notes_form in (runs[:2], runs[2:]):
+        a, b = screen.pixels(screen.paths[torch_form]), screen.pixels(screen.paths[notes_form])
+        if a.shape != b.shape or np.max(np.hypot(*(a - b).T)) > SAME_PIXEL:
+            problems.append(f"{result.runs[torch_form].run.name} and {result.runs[notes_form].run.name} are drawn "
+                            "apart")
+    heavy, nesterov = screen.paths[runs[0]], screen.paths[runs[2]]
+    steps = min(len(heavy), len(nesterov))
+    offsets = screen.pixels(heavy[:steps]) - screen.pixels(nesterov[:steps])
+    if np.max(np.hypot(offsets[:, 0], offsets[:, 1])) / screen.width < PAIRS_APART_SEEN:
+        problems.append("heavy ball and Nesterov are drawn on one path; the lesson needs two walks")
+    if extent(screen, heavy, 0) < 0.3:
+        problems.append("the walk spans too little of the plot to be seen")
+    return problems
+
+
+# -- 28. the Hessian tells a saddle from a minimum (seed 003) ------------------------------------------------------
+
+STOPPED = 1e-6  # both runs end with a gradient norm this small: a critical point each
+
+
+@needs("GD", "momentum")
+def _check_hessian(result: Result, gd: RunResult, momentum: RunResult) -> list[str]:
+    surface = result.surface
+    problems = []
+    kinds = []
+    for rr in (gd, momentum):
+        if not rr.grad_norm[-1] < STOPPED:
+            problems.append(f"{rr.run.name} ended with gradient norm {rr.grad_norm[-1]:.3g}; expected under "
+                            f"{STOPPED:g}")
+        low, high = np.linalg.eigvalsh(surface.hessian(rr.final_point))
+        kinds.append("saddle" if low < 0 < high else "minimum" if low > 0 else "other")
+    if kinds != ["saddle", "minimum"]:
+        problems.append(f"the Hessian at GD's end says {kinds[0]} and at momentum's {kinds[1]}; expected a saddle "
+                        "and a minimum")
+    return problems
+
+
+@on_screen("GD", "momentum")
+def _screen_hessian(screen: Screen, result: Result, gd: int, momentum: int) -> list[str]:
+    problems = []
+    for run, wanted in ((gd, "saddle"), (momentum, "minimum")):
+        arms = [mark for mark in screen.overlay if mark["kind"].startswith("curvature") and mark["run"] == run]
+        name = result.runs[run].run.name
+        if len(arms) != 2:
+            problems.append(f"{name}'s curvature cross is not drawn ({len(arms)} arms)")
+            continue
+        signs = sorted(np.sign(mark["value"]) for mark in arms)
+        if (signs == [-1, 1]) != (wanted == "saddle") or (wanted == "minimum" and signs != [1, 1]):
+            problems.append(f"{name}'s cross has arms of signs {signs}; expected a {wanted}")
+        centre = np.mean([mark["points"].mean(axis=0) for mark in arms], axis=0)
+        if screen.apart(centre, screen.paths[run][-1]) > AT_POINT_SEEN:
+            problems.append(f"{name}'s cross is not at its end")
+    row = screen.rows["grad_norm"]
+    for run in (gd, momentum):
+        if not -row_rise(row, run) >= 0.5:
+            problems.append(f"{result.runs[run].run.name}'s gradient-norm curve falls {-row_rise(row, run):.0%} of its "
+                            "row; expected it to fall at least half")
+    return problems
+
+
 # -- the gallery --------------------------------------------------------------------------------------------------
 
 _LESSONS = (
@@ -916,6 +1365,15 @@ _LESSONS = (
                      "注意損失曲線停在 25 不再下降，而梯度範數曲線一直保持在 100。"
                      "訓練停住了，但它離臨界點還很遠。",
         },
+        summary={"en": "GD bounces across a valley: the loss stalls, the gradient stays large",
+                 "zh-CN": "GD 在山谷两壁间来回跳：损失停滞，梯度依然很大",
+                 "zh-TW": "GD 在山谷兩壁間來回跳：損失停滯，梯度依然很大"},
+        topics=('002: "training stuck ≠ small gradient": loss plateaus while the gradient norm stays large (loss '
+                "curve and gradient-norm curve side by side)",
+                "002: the convex elongated ellipse where lr = 1e-2 oscillates and lr = 1e-7 never arrives in 100,000 "
+                "steps",
+                "001: zig-zag of GD in an ellipsoidal valley",
+                "004: SGD problems: high condition number, local minima, saddles, noise"),
         check=_check_zigzag, screen=_screen_zigzag, view=(-4.5, 0.5, -2.5, 2.5),
         curves={"loss": (1.0, 100.0), "grad_norm": (1.0, 1000.0)},
     ),
@@ -939,6 +1397,11 @@ _LESSONS = (
                      "十萬步裡，點沿陡峭方向下滑了一段，沿平坦方向卻幾乎不動：出發時離最低點 4.03，"
                      "結束時還有 3.96。損失曲線一直在降，只是慢得沒有意義。",
         },
+        summary={"en": "A tiny learning rate barely moves in 100,000 steps",
+                 "zh-CN": "学习率太小，十万步后几乎还在原地",
+                 "zh-TW": "學習率太小，十萬步後幾乎還在原地"},
+        topics=("002: the convex elongated ellipse where lr = 1e-2 oscillates and lr = 1e-7 never arrives in "
+                "100,000 steps",),
         check=_check_tiny_lr, screen=_screen_tiny_lr, view=(-4.5, -3.5, -0.25, 0.75),
     ),
     Lesson(
@@ -969,6 +1432,15 @@ _LESSONS = (
                      "停著的時候，橫跨山谷方向的梯度很小，σ 越來越小，步子越來越大，直到爆發。"
                      "加上衰減 η/√(t+1) 後步子不會變大，執行平穩地停下，沒有尖峰。",
         },
+        summary={"en": "Adagrad bursts sideways again and again; η/√(t+1) decay calms it",
+                 "zh-CN": "Adagrad 一次次横向爆发；η/√(t+1) 衰减让它平稳",
+                 "zh-TW": "Adagrad 一次次橫向爆發；η/√(t+1) 衰減讓它平穩"},
+        topics=("002: Adagrad (σ = RMS of all past gradients) reaching far but then bursting sideways",
+                "002: learning-rate decay and warm-up fixing the bursts",
+                "000: learning-rate decay η/√(t+1)",
+                "000: Adagrad-style decay by accumulated gradients",
+                "001: Adagrad",
+                "004: AdaGrad"),
         check=_check_adagrad_bursts, screen=_screen_adagrad_bursts,
         view=(-0.75, 0.75, -0.75, 0.75), curves={"loss": (1e-6, 1e2), "grad_norm": (1e-3, 1e3)},
     ),
@@ -997,6 +1469,11 @@ _LESSONS = (
                      "損失曲線衝到起點的約 27 倍。有預熱時 η 從 η/50 開始，讓 σ 先收集梯度，"
                      "損失從來沒有超過起點。",
         },
+        summary={"en": "Without warm-up RMSprop's first step flies off; with it, no spike",
+                 "zh-CN": "没有预热时 RMSprop 第一步就飞出去；有预热则没有尖峰",
+                 "zh-TW": "沒有預熱時 RMSprop 第一步就飛出去；有預熱則沒有尖峰"},
+        topics=("000: warm-up",
+                "002: learning-rate decay and warm-up fixing the bursts"),
         check=_check_warm_up, screen=_screen_warm_up,
     ),
     Lesson(
@@ -1023,6 +1500,16 @@ _LESSONS = (
                      "走了 1000 步，離最低點還有約 0.56。RMSprop（α = 0.9）會忘掉舊的梯度，"
                      "坡度變緩時步子變大，最後到達最低點。",
         },
+        summary={"en": "On the crescent RMSprop speeds up as the slope fades; Adagrad stalls",
+                 "zh-CN": "在心月形上坡度变缓时 RMSprop 加速，Adagrad 停滞",
+                 "zh-TW": "在心月形上坡度變緩時 RMSprop 加速，Adagrad 停滯"},
+        topics=("002: the crescent-moon (心月形) surface where one direction needs different learning rates over time, "
+                "which RMSProp handles",
+                "000: Adagrad-style decay by accumulated gradients",
+                "001: Adagrad",
+                "001: RMSprop (β = 0.9/0.95)",
+                "004: AdaGrad",
+                '004: RMSProp ("leaky Adagrad")'),
         check=_check_crescent, screen=_screen_crescent,
     ),
     Lesson(
@@ -1046,6 +1533,15 @@ _LESSONS = (
                      "損失曲線變平，梯度範數幾乎降到零，可這裡並不是最低點。"
                      "帶雜訊梯度的 SGD 和動量都從山脊上滾下來，停在 (0, ±1) 的一個最低點。",
         },
+        summary={"en": "GD stops at a saddle; noisy SGD and momentum roll off to a minimum",
+                 "zh-CN": "GD 停在鞍点；带噪声的 SGD 和动量滚向最低点",
+                 "zh-TW": "GD 停在鞍點；帶雜訊的 SGD 和動量滾向最低點"},
+        topics=("000: getting stuck at local minima, saddles and plateaus",
+                "000: momentum",
+                "000: gradient noise",
+                "003: batch vs mini-batch gradient descent and why noise helps escape saddles",
+                "003: momentum carrying the ball past a saddle or over a small hill",
+                "004: SGD problems: high condition number, local minima, saddles, noise"),
         check=_check_saddle, screen=_screen_saddle,
     ),
     Lesson(
@@ -1070,6 +1566,11 @@ _LESSONS = (
                      "動量在陡峭方向上衝過最低點，像鐘擺一樣來回擺動約 20 次才停下，損失曲線隨每次擺動起伏。"
                      "Nesterov 在前瞻點計算梯度，第一次擺動只有一半寬，大約三次後就不擺了。",
         },
+        summary={"en": "Momentum swings like a pendulum; Nesterov's look-ahead damps it",
+                 "zh-CN": "动量像钟摆一样来回摆；Nesterov 的前瞻让摆动变小",
+                 "zh-TW": "動量像鐘擺一樣來回擺；Nesterov 的前瞻讓擺動變小"},
+        topics=("001: momentum (γ, η form) overshooting like a pendulum",
+                "001: Nesterov look-ahead"),
         check=_check_pendulum, screen=_screen_pendulum,
     ),
     Lesson(
@@ -1094,6 +1595,10 @@ _LESSONS = (
                      "Newton 法用到黑塞矩陣，5 步就落在最低點；L-BFGS 用過去的梯度估計曲率，不到 100 步就到了。"
                      "500 步後 GD 還在谷底慢慢爬，動量和 Adam 也還在路上。",
         },
+        summary={"en": "Newton and L-BFGS reach Rosenbrock's minimum; first-order runs crawl",
+                 "zh-CN": "Newton 与 L-BFGS 很快到达 Rosenbrock 的最低点，一阶方法还在爬",
+                 "zh-TW": "Newton 與 L-BFGS 很快到達 Rosenbrock 的最低點，一階方法還在爬"},
+        topics=("004: second-order methods: Newton's step with the Hessian, L-BFGS",),
         check=_check_second_order, screen=_screen_second_order,
     ),
     Lesson(
@@ -1119,6 +1624,11 @@ _LESSONS = (
                      "大約 430 步才到達離最低點 0.001 以內；"
                      "η = 0.5 幾步之內就發散了。課程「歸一化之後」在縮放後的圓形損失上用同樣兩個學習率。",
         },
+        summary={"en": "A stretched loss: GD zig-zags and crawls, a large rate blows up",
+                 "zh-CN": "被拉长的损失：GD 来回折返又慢慢爬，大学习率发散",
+                 "zh-TW": "被拉長的損失：GD 來回折返又慢慢爬，大學習率發散"},
+        topics=("000: feature normalization turning a stretched loss into a round one",
+                "001: zig-zag of GD in an ellipsoidal valley"),
         check=_check_stretched, screen=_screen_stretched,
     ),
     Lesson(
@@ -1142,6 +1652,10 @@ _LESSONS = (
                      "同一個起點 (−4, 0.4) 現在寫作 (−4, 4)。這裡 η = 0.5 是安全的，13 步就到達離最低點 0.001 以內，"
                      "而 η = 0.019 並不比之前快。歸一化的好處在於它允許更大的學習率。",
         },
+        summary={"en": "Rescaled to a round bowl, a large rate arrives in 13 steps",
+                 "zh-CN": "缩放成圆碗后，大学习率 13 步就到达",
+                 "zh-TW": "縮放成圓碗後，大學習率 13 步就到達"},
+        topics=("000: feature normalization turning a stretched loss into a round one",),
         check=_check_round, screen=_screen_round, curves={"loss": (1e-12, 1e2)},
     ),
     Lesson(
@@ -1169,6 +1683,10 @@ _LESSONS = (
                      "用 η = 1.1 × 2/λmax 時，每一步在陡峭方向上都比上一步衝得更遠，最後發散並離開圖面。"
                      "看它的損失曲線往上爬，另外兩條往下降。",
         },
+        summary={"en": "GD converges below 2/λmax and diverges just above it",
+                 "zh-CN": "学习率低于 2/λmax 时 GD 收敛，略高于它就发散",
+                 "zh-TW": "學習率低於 2/λmax 時 GD 收斂，略高於它就發散"},
+        topics=("001: lr = 1/β with β the Hessian's largest eigenvalue",),
         check=_check_lr_limit, screen=_screen_lr_limit,
     ),
     Lesson(
@@ -1194,6 +1712,12 @@ _LESSONS = (
                      "沒有修正時，m 和 v 都從零開始，但 √v 起點更小，所以第一步長 (1 − β1)/√(1 − β2) ≈ 3.2 倍，"
                      "第 10 步左右長 6.5 倍。兩者走同一條路徑；到第 1000 步，速度已差不多，沒有修正的那個在前面。",
         },
+        summary={"en": "Without bias correction Adam's first steps are several times longer",
+                 "zh-CN": "没有偏差修正时，Adam 最初几步长了好几倍",
+                 "zh-TW": "沒有偏差修正時，Adam 最初幾步長了好幾倍"},
+        topics=("001: Adam with and without bias correction (β1 = 0.9, β2 = 0.999)",
+                "002: Adam",
+                "004: Adam (β1 = 0.9, β2 = 0.999, lr = 1e-3)"),
         check=_check_bias_correction, screen=_screen_bias_correction,
     ),
     Lesson(
@@ -1220,6 +1744,13 @@ _LESSONS = (
                      "μ = 0.9 的動量則保留了足夠的速度，翻過鞍點進入全域最小值。"
                      "把起點移到 (1.5, 1)，連 μ = 0.9 也會留在局部的盆地裡。",
         },
+        summary={"en": "GD stays in the local minimum; μ = 0.9 rolls over to the global one",
+                 "zh-CN": "GD 停在局部最小值；μ = 0.9 的动量翻过去到达全局最小值",
+                 "zh-TW": "GD 停在局部最小值；μ = 0.9 的動量翻過去到達全域最小值"},
+        topics=("000: getting stuck at local minima, saddles and plateaus",
+                "000: momentum",
+                "003: momentum carrying the ball past a saddle or over a small hill",
+                "004: SGD problems: high condition number, local minima, saddles, noise"),
         check=_check_local_minimum, screen=_screen_local_minimum,
     ),
     Lesson(
@@ -1245,6 +1776,10 @@ _LESSONS = (
                     "0.2 的虛線，每個學習率都發散（頂端的 ✕）。等高線圖顯示筆記裡的 η = 1/λmax；"
                     "點擊曲線可以看別的學習率。",
         },
+        summary={"en": "64 learning rates swept: every rate past 2/λmax diverges",
+                 "zh-CN": "扫描 64 个学习率：超过 2/λmax 的全部发散",
+                 "zh-TW": "掃描 64 個學習率：超過 2/λmax 的全部發散"},
+        topics=("001: lr = 1/β with β the Hessian's largest eigenvalue",),
         check=_check_stability_edge, screen=_screen_stability_edge,
     ),
     Lesson(
@@ -1272,6 +1807,10 @@ _LESSONS = (
                     "GD）最好的格子（810 步）快大約十倍，就在 Goh 的最佳點（★）旁邊。灰色格子發散；"
                     "虛線是邊界 2(1+μ)/λmax。",
         },
+        summary={"en": "Learning rate × momentum: the best cell is ten times faster than GD",
+                 "zh-CN": "学习率 × 动量：最好的格子比 GD 快约十倍",
+                 "zh-TW": "學習率 × 動量：最好的格子比 GD 快約十倍"},
+        topics=("000: momentum",),
         check=_check_momentum_phase, screen=_screen_momentum_phase,
     ),
     Lesson(
@@ -1301,6 +1840,10 @@ _LESSONS = (
                     "Adam 的一般設定），GD 和動量發散，RMSprop 看起來最好。調校之後，Adam "
                     "和動量的最終損失比 RMSprop 低一千倍以上。",
         },
+        summary={"en": "Each optimizer at its own best rate: tuned, Adam and momentum win",
+                 "zh-CN": "每个优化器用自己最好的学习率：调优后 Adam 和动量胜出",
+                 "zh-TW": "每個最佳化器用自己最好的學習率：調校後 Adam 和動量勝出"},
+        topics=("002: Adam",),
         check=_check_fair_race, screen=_screen_fair_race,
     ),
     Lesson(
@@ -1324,6 +1867,10 @@ _LESSONS = (
                      "損失成了一條長度約為寬度兩百萬倍的山谷。η = 0.00019（剛好低於 2/λmax）的 GD "
                      "落進谷底後幾乎推不動 b：500 步後離最小平方解 ★ 還有 3.4。η = 0.0003 在第 28 步就發散了。",
         },
+        summary={"en": "Unnormalized data make a long thin valley: GD barely moves the bias",
+                 "zh-CN": "未归一化的数据形成狭长山谷：GD 几乎推不动偏置",
+                 "zh-TW": "未歸一化的資料形成狹長山谷：GD 幾乎推不動偏差"},
+        topics=("000: feature normalization turning a stretched loss into a round one",),
         check=_check_data_stretched, screen=_screen_data_stretched,
     ),
     Lesson(
@@ -1347,6 +1894,10 @@ _LESSONS = (
                      "等高線是圓。η = 0.5 現在 10 步就到達離擬合解 0.001 以內；原來安全的 η = 0.00019 在這裡太小了。"
                      "右邊的資料圖顯示每次執行在目前步的直線。",
         },
+        summary={"en": "The same data standardized: a round bowl, reached in 10 steps",
+                 "zh-CN": "同样的数据标准化后成了圆碗，10 步就到达",
+                 "zh-TW": "同樣的資料標準化後成了圓碗，10 步就到達"},
+        topics=("000: feature normalization turning a stretched loss into a round one",),
         check=_check_data_round, screen=_screen_data_round,
     ),
     Lesson(
@@ -1371,7 +1922,273 @@ _LESSONS = (
                      "或只用一個點。全批次直奔擬合解並停在那裡；批次 16 一樣快地到達，然後在它周圍約 0.002 處抖動，"
                      "批次 1 約 0.03。損失曲線畫的是全批次損失，所以雜訊來自批次，而不是損失本身。",
         },
+        summary={"en": "Full batch stops at the fit; smaller batches jitter around it",
+                 "zh-CN": "全批量停在拟合解上；批量越小，在周围抖动越大",
+                 "zh-TW": "全批次停在擬合解上；批次越小，在周圍抖動越大"},
+        topics=("000: mini-batch SGD",
+                "003: batch vs mini-batch gradient descent and why noise helps escape saddles",
+                "000: gradient noise",
+                "004: SGD problems: high condition number, local minima, saddles, noise"),
         check=_check_batch_size, screen=_screen_batch_size,
+    ),
+    Lesson(
+        slug="plateau",
+        query="surface=plateau&width=1.0&start=3.5,3.0&steps=400&seed=0&opt=gd(lr=1.0,label=GD)"
+              "&opt=momentum(lr=1.0,label=momentum)&opt=adam(lr=0.05,label=Adam)",
+        seed="000_c462855194d46cda.txt",
+        quote="導致參數無法更新,或者更新很慢。這是一個很致命的問題。",
+        title={"en": "The plateau: too small a gradient",
+               "zh-CN": "高原：梯度小到走不动",
+               "zh-TW": "高原：梯度小到走不動"},
+        caption={
+            "en": "A narrow well in a wide, almost flat plain, the notes' third place where the gradient nearly "
+                  "vanishes. From (3.5, 3) the gradient is about 10⁻⁴: GD with η = 1 moves 0.05 in 400 steps and its "
+                  "loss curve stays flat at 1. Momentum adds the small gradients up until it rolls into the well, and "
+                  "Adam, which divides by the gradient's own size, walks straight in.",
+            "zh-CN": "宽阔几乎平坦的平原中间有一口窄井，这是笔记里梯度几乎为零的第三种地方。"
+                     "从 (3.5, 3) 出发梯度约为 10⁻⁴：η = 1 的 GD 在 400 步里只移动了 0.05，损失曲线一直平在 1。"
+                     "动量把这些小梯度累加起来，最后滚进井里；Adam 除以梯度自身的大小，直接走了进去。",
+            "zh-TW": "寬闊幾乎平坦的平原中間有一口窄井，這是筆記裡梯度幾乎為零的第三種地方。"
+                     "從 (3.5, 3) 出發梯度約為 10⁻⁴：η = 1 的 GD 在 400 步裡只移動了 0.05，損失曲線一直平在 1。"
+                     "動量把這些小梯度累加起來，最後滾進井裡；Adam 除以梯度自身的大小，直接走了進去。",
+        },
+        summary={"en": "On a flat plain GD crawls; momentum and Adam cross it",
+                 "zh-CN": "在平坦的高原上 GD 寸步难行，动量和 Adam 走了过去",
+                 "zh-TW": "在平坦的高原上 GD 寸步難行，動量和 Adam 走了過去"},
+        topics=("000: getting stuck at local minima, saddles and plateaus", "000: momentum"),
+        check=_check_plateau, screen=_screen_plateau,
+    ),
+    Lesson(
+        slug="cyclical-lr",
+        query="surface=formula&f=0.1*(x-2)%5E2-0.5*exp(-(x%2B1)%5E2%2F0.045)%2By%5E2&box=-2.0,3.0,-2.0,2.0"
+              "&start=-1.2,1.5&steps=600&seed=0&opt=gd(lr=0.01,label=constant)"
+              "&opt=gd(lr=0.01,schedule=cyclic,max_lr=0.2,label=cyclic)",
+        seed="001_3defe583b75fe0a3.txt",
+        quote="循环学习率",
+        title={"en": "Cyclical learning rates",
+               "zh-CN": "循环学习率",
+               "zh-TW": "循環學習率"},
+        caption={
+            "en": "A wide bowl around (2, 0) with a narrow dip at x = −1, a sharp local minimum whose curvature is "
+                  "about 21. GD at a constant η = 0.01 falls into the dip and stays. The cyclic rate climbs from 0.01 "
+                  "to 0.2 and back every 200 steps (the lr row): above 2/21 ≈ 0.095 the dip's bottom is unstable, "
+                  "the run is thrown out, and the wide minimum, stable up to η = 1, keeps it.",
+            "zh-CN": "(2, 0) 周围是一个宽碗，x = −1 处有一个窄坑：一个曲率约 21 的尖锐局部最小值。"
+                     "固定 η = 0.01 的 GD 掉进坑里就不再出来。循环学习率每 200 步从 0.01 升到 0.2 再降回来（见学习率"
+                     "那一行）："
+                     "超过 2/21 ≈ 0.095 时坑底不再稳定，运行被甩出去，而宽的最小值在 η = 1 以下都稳定，把它留住了。",
+            "zh-TW": "(2, 0) 周圍是一個寬碗，x = −1 處有一個窄坑：一個曲率約 21 的尖銳局部最小值。"
+                     "固定 η = 0.01 的 GD 掉進坑裡就不再出來。循環學習率每 200 步從 0.01 升到 0.2 再降回來（見學習率"
+                     "那一列）："
+                     "超過 2/21 ≈ 0.095 時坑底不再穩定，執行被甩出去，而寬的最小值在 η = 1 以下都穩定，把它留住了。",
+        },
+        summary={"en": "A cyclic rate's peaks throw the run out of a sharp minimum",
+                 "zh-CN": "循环学习率的峰值把运行甩出尖锐的最小值",
+                 "zh-TW": "循環學習率的峰值把執行甩出尖銳的最小值"},
+        topics=("001: cyclical learning rates, AdamW, LAMB",),
+        check=_check_cyclical, screen=_screen_cyclical,
+    ),
+    Lesson(
+        slug="adamw",
+        query="surface=formula&f=(x-1)%5E2%2B0.01*(y-2)%5E2&box=-1.0,3.0,-1.0,3.0&start=0.0,0.0&steps=2000&seed=0"
+              f"&opt=adam(lr=0.01,weight_decay=0.1,label={label('Adam + L2')})"
+              "&opt=adamw(lr=0.01,weight_decay=0.1,label=AdamW)",
+        seed="001_3defe583b75fe0a3.txt",
+        quote="亚当·W(解耦重量衰减)",
+        title={"en": "AdamW against Adam with L2",
+               "zh-CN": "AdamW 与带 L2 的 Adam",
+               "zh-TW": "AdamW 與帶 L2 的 Adam"},
+        caption={
+            "en": "f = (x − 1)² + 0.01(y − 2)², steep in x and very flat in y, with the same decay λ = 0.1 two ways. "
+                  "Adam + L2 adds λθ to the gradient, so it settles where ∇f + λθ = 0, the minimum of f + λ‖θ‖²/2 at "
+                  "(0.95, 0.33): along the flat y the penalty wins. AdamW shrinks θ by ηλ outside Adam's normalized "
+                  "step, and ends beside f's own minimum ★ at (0.99, 1.95).",
+            "zh-CN": "f = (x − 1)² + 0.01(y − 2)²，x 方向陡，y 方向非常平；同样的衰减 λ = 0.1，两种用法。"
+                     "Adam + L2 把 λθ 加进梯度，所以停在 ∇f + λθ = 0 处，也就是 f + λ‖θ‖²/2 的最小值 (0.95, 0.33)："
+                     "沿平坦的 y 方向，惩罚项占了上风。AdamW 在 Adam 归一化的步子之外把 θ 缩小 ηλ，"
+                     "最后停在 f 自己的最小值 ★ 旁边 (0.99, 1.95)。",
+            "zh-TW": "f = (x − 1)² + 0.01(y − 2)²，x 方向陡，y 方向非常平；同樣的衰減 λ = 0.1，兩種用法。"
+                     "Adam + L2 把 λθ 加進梯度，所以停在 ∇f + λθ = 0 處，也就是 f + λ‖θ‖²/2 的最小值 (0.95, 0.33)："
+                     "沿平坦的 y 方向，懲罰項佔了上風。AdamW 在 Adam 歸一化的步子之外把 θ 縮小 ηλ，"
+                     "最後停在 f 自己的最小值 ★ 旁邊 (0.99, 1.95)。",
+        },
+        summary={"en": "Decoupled weight decay ends elsewhere than L2 in the gradient",
+                 "zh-CN": "解耦的权重衰减与梯度里的 L2 停在不同的地方",
+                 "zh-TW": "解耦的權重衰減與梯度裡的 L2 停在不同的地方"},
+        topics=("001: cyclical learning rates, AdamW, LAMB",),
+        check=_check_adamw, screen=_screen_adamw,
+    ),
+    Lesson(
+        slug="lamb",
+        query="surface=ellipse&kappa=100.0&angle=0.0&start=-4.0,0.5&steps=300&seed=0&opt=adam(lr=0.05,label=Adam)"
+              "&opt=lamb(lr=0.05,label=LAMB)",
+        seed="001_3defe583b75fe0a3.txt",
+        quote="早些时候，用亚当 W 训练伯特需要 3 天，但兰姆只用了 76 分钟。",
+        title={"en": "LAMB's trust ratio",
+               "zh-CN": "LAMB 的信任比",
+               "zh-TW": "LAMB 的信任比"},
+        caption={
+            "en": "LAMB takes Adam's direction r and rescales it by the trust ratio ‖θ‖/‖r‖, so every step is "
+                  "η‖θ‖ long, a fixed share of the weights. With η = 0.05 from ‖θ‖ = 4.03 its first step is 0.20, "
+                  "almost three times Adam's 0.071, and each later step is 5% of the distance to the origin. "
+                  "Far out it strides, near the minimum it tiptoes.",
+            "zh-CN": "LAMB 取 Adam 的方向 r，再乘以信任比 ‖θ‖/‖r‖，所以每一步长 η‖θ‖，是权重大小的固定比例。"
+                     "η = 0.05、从 ‖θ‖ = 4.03 出发时，它的第一步长 0.20，约为 Adam 第一步 0.071 的三倍；"
+                     "之后每一步都是到原点距离的 5%。离得远时大步走，靠近最小值时小步挪。",
+            "zh-TW": "LAMB 取 Adam 的方向 r，再乘以信任比 ‖θ‖/‖r‖，所以每一步長 η‖θ‖，是權重大小的固定比例。"
+                     "η = 0.05、從 ‖θ‖ = 4.03 出發時，它的第一步長 0.20，約為 Adam 第一步 0.071 的三倍；"
+                     "之後每一步都是到原點距離的 5%。離得遠時大步走，靠近最小值時小步挪。",
+        },
+        summary={"en": "LAMB's steps are a fixed share of the weights, η‖θ‖",
+                 "zh-CN": "LAMB 的每一步是权重的固定比例 η‖θ‖",
+                 "zh-TW": "LAMB 的每一步是權重的固定比例 η‖θ‖"},
+        topics=("001: cyclical learning rates, AdamW, LAMB",),
+        check=_check_lamb, screen=_screen_lamb,
+    ),
+    Lesson(
+        slug="radam",
+        query="surface=regression&model=linear&data=line&normalize=true&start=0.6,2.0&steps=300&seed=0"
+              "&opt=adam(lr=0.2,batch=2,label=Adam)"
+              f"&opt=adam(lr=0.2,schedule=warmup_constant,batch=2,label={label('Adam + warm-up')})"
+              "&opt=radam(lr=0.2,batch=2,label=RAdam)",
+        seed="002_ead57720c3d8bf2d.txt",
+        quote="更多关于warm up的资料参考:Radam论文",
+        title={"en": "RAdam: a warm-up built in",
+               "zh-CN": "RAdam：自带的预热",
+               "zh-TW": "RAdam：自帶的預熱"},
+        caption={
+            "en": "Three runs start on the least-squares fit of 64 points and step on mini-batches of 2 with "
+                  "η = 0.2. Plain Adam's σ has seen only a few noisy gradients, so its first steps are full-sized "
+                  "and knock it off the fit: the loss jumps 15× in 20 steps. A 50-step warm-up keeps η small while σ "
+                  "gathers data, and RAdam takes plain momentum steps, then rectifies the adaptive one by r_t, "
+                  "which grows from near 0.",
+            "zh-CN": "三个运行都从 64 个点的最小二乘解出发，每步用 2 个点的小批量，η = 0.2。"
+                     "普通 Adam 的 σ 只见过几个有噪声的梯度，前几步都是满步长，把它撞离拟合解：20 步内损失跳升 15 倍。"
+                     "50 步的预热在 σ 收集数据时让 η 保持很小；RAdam 先走普通的动量步，再用从接近 0 逐渐变大的 r_t "
+                     "修正自适应的步子。",
+            "zh-TW": "三個執行都從 64 個點的最小平方解出發，每步用 2 個點的小批次，η = 0.2。"
+                     "普通 Adam 的 σ 只見過幾個有雜訊的梯度，前幾步都是滿步長，把它撞離擬合解：20 步內損失跳升 15 倍。"
+                     "50 步的預熱在 σ 收集資料時讓 η 保持很小；RAdam 先走普通的動量步，再用從接近 0 逐漸變大的 r_t "
+                     "修正自適應的步子。",
+        },
+        summary={"en": "RAdam's rectified start does what a warm-up does for Adam",
+                 "zh-CN": "RAdam 修正后的开头起到了 Adam 预热的作用",
+                 "zh-TW": "RAdam 修正後的開頭起到了 Adam 預熱的作用"},
+        topics=("002: RAdam", "000: warm-up"),
+        check=_check_radam, screen=_screen_radam, curves={"loss": (1e-5, 1e-1)},
+    ),
+    Lesson(
+        slug="gradient-check",
+        query="surface=rosenbrock&a=1.0&b=100.0&start=-1.5,2.0&steps=200&seed=0&opt=gd(lr=0.001,label=GD)",
+        seed="004_10a190868b46cfba.txt",
+        quote="分别用于检测一阶导和二阶导的正确性。",
+        title={"en": "Numeric against analytic gradient",
+               "zh-CN": "数值梯度与解析梯度",
+               "zh-TW": "數值梯度與解析梯度"},
+        caption={
+            "en": "The inspector sets the analytic ∇f beside finite differences with h = 10⁻⁶, "
+                  "torch.autograd.gradcheck's default. The central difference agrees to about 10⁻¹⁰; the forward "
+                  "difference only to about 5·10⁻⁴, as its error grows with h, not h². Step with ← and → along the "
+                  "path.",
+            "zh-CN": "检查器把解析梯度 ∇f 与 h = 10⁻⁶（torch.autograd.gradcheck 的默认值）的有限差分并排列出。"
+                     "中心差分的相对误差约 10⁻¹⁰；前向差分只有约 5·10⁻⁴，因为它的误差随 h 增长，而不是随 h²。"
+                     "用 ← 和 → 沿路径逐步检查。",
+            "zh-TW": "檢查器把解析梯度 ∇f 與 h = 10⁻⁶（torch.autograd.gradcheck 的預設值）的有限差分並排列出。"
+                     "中心差分的相對誤差約 10⁻¹⁰；前向差分只有約 5·10⁻⁴，因為它的誤差隨 h 增長，而不是隨 h²。"
+                     "用 ← 和 → 沿路徑逐步檢查。",
+        },
+        summary={"en": "The inspector checks ∇f against central and forward differences",
+                 "zh-CN": "检查器用中心差分和前向差分核对 ∇f",
+                 "zh-TW": "檢查器用中心差分和前向差分核對 ∇f"},
+        topics=("004: numeric vs analytic gradient and gradient checking",),
+        check=_check_gradient_check, screen=_screen_gradient_check, step=40,
+    ),
+    Lesson(
+        slug="taylor",
+        query="surface=ellipse&kappa=10.0&angle=30.0&start=-4.0,2.0&steps=100&seed=0"
+              f"&opt=gd(lr=0.01,label={label('small step')})&opt=gd(lr=0.15,label={label('large step')})",
+        seed="000_c462855194d46cda.txt",
+        quote="先在loss函數中隨機找一個初始點,然後以它為中心畫一個圓圈,找到這個圓圈上loss最小的點。",
+        title={"en": "GD minimizes the first-order model",
+               "zh-CN": "GD 最小化一阶模型",
+               "zh-TW": "GD 最小化一階模型"},
+        caption={
+            "en": "Near θ the loss is almost its first-order model f(θ) + ∇f·d, whose level lines are the straight "
+                  "green lines at right angles to ∇f. Within the dashed circle of radius η‖∇f‖ the model is lowest "
+                  "where the circle touches the farthest level line, ringed, and the GD step ends exactly there. "
+                  "The small step gets 95% of the decrease the model promises; the large step only 25%, because "
+                  "the model holds only near θ.",
+            "zh-CN": "在 θ 附近，损失几乎就是它的一阶模型 f(θ) + ∇f·d，模型的等高线是与 ∇f 垂直的绿色直线。"
+                     "在半径为 η‖∇f‖ 的虚线圆里，模型最低的地方是圆碰到最远那条等高线的点（画了圈），GD 的一步正好停"
+                     "在那里。"
+                     "小步得到了模型预测的下降量的 95%；大步只有 25%，因为模型只在 θ 附近成立。",
+            "zh-TW": "在 θ 附近，損失幾乎就是它的一階模型 f(θ) + ∇f·d，模型的等高線是與 ∇f 垂直的綠色直線。"
+                     "在半徑為 η‖∇f‖ 的虛線圓裡，模型最低的地方是圓碰到最遠那條等高線的點（畫了圈），GD 的一步正好停"
+                     "在那裡。"
+                     "小步得到了模型預測的下降量的 95%；大步只有 25%，因為模型只在 θ 附近成立。",
+        },
+        summary={"en": "Each GD step is the lowest point of the linear model in a circle",
+                 "zh-CN": "GD 的每一步都是线性模型在圆内的最低点",
+                 "zh-TW": "GD 的每一步都是線性模型在圓內的最低點"},
+        topics=("000: GD from the first-order Taylor expansion",),
+        check=_check_taylor, screen=_screen_taylor, step=0, arrows="taylor",
+    ),
+    Lesson(
+        slug="momentum-forms",
+        query="surface=ellipse&kappa=10.0&angle=30.0&start=-4.0,2.0&steps=200&seed=0"
+              f"&opt=momentum(lr=0.01,label={label('b form')})&opt=velocity(lr=0.01,label={label('v form')})"
+              f"&opt=nesterov(lr=0.01,label={label('Nesterov b')})"
+              f"&opt=velocity(lr=0.01,nesterov=true,label={label('Nesterov v')})",
+        seed="004_10a190868b46cfba.txt",
+        quote="算法有不同版本,但下面的公式实际上是等价的。",
+        title={"en": "Momentum's two forms, one walk",
+               "zh-CN": "动量的两种写法，同一条路",
+               "zh-TW": "動量的兩種寫法，同一條路"},
+        caption={
+            "en": "torch writes momentum as b ← μb + ∇f, θ ← θ − ηb; the notes write v ← γv + η∇f, θ ← θ − v. "
+                  "With γ = μ = 0.9 and a constant η they are one walk, because v = ηb at every step, and each pair "
+                  "of paths lies on top of each other to rounding. Nesterov's pair is the same change of variables: "
+                  "the notes' θ ← θ + γv₋ − (1 + γ)v is torch's nesterov=True.",
+            "zh-CN": "torch 把动量写成 b ← μb + ∇f、θ ← θ − ηb；笔记写成 v ← γv + η∇f、θ ← θ − v。"
+                     "γ = μ = 0.9 且 η 固定时，两者是同一条路，因为每一步都有 v = ηb，每对路径在舍入误差以内完全重合。"
+                     "Nesterov 那一对也是同样的变量替换：笔记里的 θ ← θ + γv₋ − (1 + γ)v 就是 torch 的 nesterov=True。",
+            "zh-TW": "torch 把動量寫成 b ← μb + ∇f、θ ← θ − ηb；筆記寫成 v ← γv + η∇f、θ ← θ − v。"
+                     "γ = μ = 0.9 且 η 固定時，兩者是同一條路，因為每一步都有 v = ηb，每對路徑在捨入誤差以內完全重合。"
+                     "Nesterov 那一對也是同樣的變數替換：筆記裡的 θ ← θ + γv₋ − (1 + γ)v 就是 torch 的 nesterov=True。",
+        },
+        summary={"en": "v ← γv + η∇f and torch's b ← μb + ∇f walk alike: v = ηb",
+                 "zh-CN": "v ← γv + η∇f 与 torch 的 b ← μb + ∇f 走同一条路：v = ηb",
+                 "zh-TW": "v ← γv + η∇f 與 torch 的 b ← μb + ∇f 走同一條路：v = ηb"},
+        topics=("004: SGD+Momentum (ρ = 0.9/0.99) in its equivalent forms", "004: Nesterov by change of variables"),
+        check=_check_momentum_forms, screen=_screen_momentum_forms,
+    ),
+    Lesson(
+        slug="hessian",
+        query="surface=double_well&tilt=0.3&start=0.0754291585697482,1.5&steps=500&seed=0&opt=gd(lr=0.02,label=GD)"
+              "&opt=momentum(lr=0.02,label=momentum)",
+        seed="003_4ea0521ced52fd75.txt",
+        quote="损失函数在某点处的微分为0,并不能直接判断函数收敛到了局部最小值,只能称该点为临界点(critical point)",
+        title={"en": "Saddle or minimum? Ask the Hessian",
+               "zh-CN": "黑塞矩阵分辨鞍点与最小值",
+               "zh-TW": "黑塞矩陣分辨鞍點與最小值"},
+        caption={
+            "en": "Both runs stop with a gradient norm under 10⁻⁶, so the curves alone cannot say where they are. "
+                  "The crosses show the Hessian's eigenvalues at each end: at GD's, one is −3.9 (red, dashed), so it "
+                  "is a saddle, and f still falls along that arm. At momentum's both are positive (8.9 and 2): "
+                  "a minimum.",
+            "zh-CN": "两个运行停下时梯度范数都小于 10⁻⁶，光看曲线分不出它们停在哪里。"
+                     "十字画出了每个终点处黑塞矩阵的特征值：GD 的终点有一个是 −3.9（红色虚线），所以是鞍点，"
+                     "沿那条臂 f 还能下降。动量的终点两个都是正的（8.9 和 2）：是最小值。",
+            "zh-TW": "兩個執行停下時梯度範數都小於 10⁻⁶，光看曲線分不出它們停在哪裡。"
+                     "十字畫出了每個終點處黑塞矩陣的特徵值：GD 的終點有一個是 −3.9（紅色虛線），所以是鞍點，"
+                     "沿那條臂 f 還能下降。動量的終點兩個都是正的（8.9 和 2）：是最小值。",
+        },
+        summary={"en": "Zero gradient at both ends; the Hessian says saddle or minimum",
+                 "zh-CN": "两个终点梯度都为零；黑塞矩阵说出是鞍点还是最小值",
+                 "zh-TW": "兩個終點梯度都為零；黑塞矩陣說出是鞍點還是最小值"},
+        topics=("003: critical points: local minimum vs saddle",
+                "000: getting stuck at local minima, saddles and plateaus"),
+        check=_check_hessian, screen=_screen_hessian, step=499, arrows="all",
     ),
 )
 
