@@ -51,6 +51,16 @@ def main() -> None:
     print(f"one mini-batch gradient (16 rows):      "
           f"{timed(lambda: regression.gradient_rows(point[0], np.arange(16)), 5000) * 1e6:6.1f} µs")
     print(f"inline data of 500 random rows: {len(rows):,} characters in the link")
+    from experiments.formula import critical_points
+    from experiments.inspect import gradient_check
+
+    rippled = read_formula("sin(3*x)*cos(3*y)+0.1*(x^2+y^2)")
+    found = critical_points(rippled, (-3.0, 3.0, -3.0, 3.0))
+    print(f"critical points of a rippled formula over ±3 ({len(found)} found): "
+          f"{timed(lambda: critical_points(rippled, (-3.0, 3.0, -3.0, 3.0)), 20) * 1000:.1f} ms")
+    window = np.random.default_rng(1).normal(size=(201, 2))
+    print(f"gradient check of an inspector window (201 points), Rosenbrock formula: "
+          f"{timed(lambda: gradient_check(formula, window), 200) * 1000:.2f} ms")
     links = {
         "formula, 3 runs × 500 steps": "surface=formula&steps=500&opt=gd(lr=0.001)&opt=momentum(lr=0.001)"
                                        "&opt=adam(lr=0.05)",
