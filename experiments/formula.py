@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import math
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -70,11 +71,21 @@ def read_formula(text: str) -> Formula:
     return _read(str(text))
 
 
+# sympy's caches are not made for threads, and a gunicorn worker runs several: one formula is read at a time (a
+# reading takes milliseconds, and its result is cached), and its time limit counts from when its turn comes.
+_SYMPY = threading.Lock()
+
+
 @lru_cache(maxsize=64)
 def _read(text: str) -> Formula:
     import sympy
 
-    _warm(sympy)
+    with _SYMPY:
+        _warm(sympy)
+        return _read_now(text, sympy)
+
+
+def _read_now(text: str, sympy) -> Formula:
     began = time.perf_counter()
     if len(text) > FORMULA_MAX_LENGTH:
         raise FormulaError("formula-long", length=f"{len(text):,}", limit=FORMULA_MAX_LENGTH)

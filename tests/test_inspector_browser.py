@@ -210,6 +210,29 @@ def test_all_runs_arrows_and_off(live_server, page, families):
     page.wait_for_function("() => document.querySelectorAll('g.descent-vectors line').length === 0")
 
 
+def test_the_first_order_model_is_drawn_for_every_run_and_its_ring_is_where_gd_steps(live_server, page):
+    """The *first-order model* button draws each run's ball of radius ‖Δθ‖ at θₖ and rings θₖ − ‖Δθ‖∇f/‖∇f‖,
+    which for GD is θₖ₊₁; its level lines are at right angles to ∇f."""
+    query = ("surface=ellipse&kappa=10.0&angle=30.0&start=-4.0,2.0&steps=50&seed=0&opt=gd(lr=0.01)"
+             "&opt=momentum(lr=0.01)&step=5")
+    open_app(page, live_server, query)
+    page.click("#inspector [data-arrows=taylor]")
+    page.wait_for_function("() => document.querySelectorAll('g.descent-vectors .taylor-radius').length === 2")
+    screen = read_screen(page)
+    result = run(parse(query)[0])
+    gd, momentum = result.runs
+    rings = {m["run"]: m["points"][0] for m in screen.overlay if m["kind"] == "taylor-minimizer"}
+    balls = {m["run"]: m["points"] for m in screen.overlay if m["kind"] == "taylor-radius"}
+    np.testing.assert_allclose(rings[0], gd.points[6], atol=0.01)  # pixels back to data: a hundredth
+    radius = np.linalg.norm(momentum.points[6] - momentum.points[5])
+    np.testing.assert_allclose(np.linalg.norm(balls[1] - momentum.points[5], axis=1), radius, rtol=0.02)
+    g = result.surface.gradient(momentum.points[5])
+    ring = momentum.points[5] - radius * g / np.linalg.norm(g)
+    np.testing.assert_allclose(rings[1], ring, atol=0.01)
+    assert np.linalg.norm(rings[1] - momentum.points[6]) > 0.05  # momentum's step is not the model's minimizer
+    assert not page.query_selector("g.descent-vectors line.arrow-step")  # the ring is the step: no scaled arrow
+
+
 def test_a_run_is_selected_by_its_card_its_legend_entry_or_its_path(live_server, page, families):
     open_app(page, live_server, FAMILIES + f"&step={STEP}")
     shown_step(page, 0, STEP)

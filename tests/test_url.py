@@ -158,10 +158,10 @@ def test_view_round_trips_through_to_query():
 def test_every_page_key_round_trips_in_canonical_order():
     experiment, _ = parse(ISSUE_LINK)
     view = View(step=7, zoom=(-1.0, 0.5, 0.25, 2.0), lang="zh-TW", present=True, hide=("results", "runs"),
-                lesson="zigzag", plot="3d")
+                lesson="zigzag", plot="3d", arrows="taylor")
     query = to_query(experiment, view)
     assert query.endswith("&step=7&view=-1.0,0.5,0.25,2.0&lang=zh-TW&lesson=zigzag&present=1&plot=3d"
-                          "&hide=results,runs")
+                          "&arrows=taylor&hide=results,runs")
     assert parse(query) == (experiment, []) and parse_view(query) == (view, [])
 
 
@@ -170,6 +170,14 @@ def test_plot_is_3d_or_the_contour_and_anything_else_says_so():
     assert "plot=" not in to_query(parse("")[0], View(plot="2d"))
     view, warnings = parse_view("plot=<script>")
     assert view.plot == "" and len(warnings) == 1 and "3d" in str(warnings[0])
+
+
+def test_arrows_are_what_the_contour_can_draw_and_anything_else_says_so():
+    assert parse_view("arrows=ALL")[0].arrows == "all"
+    assert parse_view("arrows=run") == (View(), [])  # the default, never written
+    assert "arrows=" not in to_query(parse("")[0], View(arrows=""))
+    view, warnings = parse_view("arrows=%3Cscript%3E")
+    assert view.arrows == "" and len(warnings) == 1 and "taylor" in str(warnings[0])
 
 
 @pytest.mark.parametrize("raw", ["nan,1,2,3", "1,0,0,1", "0,1,1,0", "0,1,2", "0,1,2,3,4", "-1e9,1,0,1", "a,b,c,d",
