@@ -152,7 +152,7 @@ def _velocity_edge(values, low, high):
 
 
 VELOCITY = Optimizer(
-    id="velocity", title="Momentum (γ, η form)",
+    id="velocity", title="Momentum (v ← γv + η∇f)",
     params=(lr_param(1e-3), replace(MOMENTUM, default=0.9, label="γ (momentum)",
                                     help="γ, the notes' name for momentum: v ← γv + η∇f"),
             replace(NESTEROV, help="Nesterov by the notes' change of variables (004): θ ← θ + γv₋ − (1 + γ)v, "
@@ -585,6 +585,6 @@ LBFGS = Optimizer(
 
 
 CATALOG: tuple[Optimizer, ...] = (
-    GD, MOMENTUM_SGD, VELOCITY, NESTEROV_SGD, SGD, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, NADAM, RADAM, ADAMAX, LAMB,
+    GD, MOMENTUM_SGD, NESTEROV_SGD, SGD, VELOCITY, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, NADAM, RADAM, ADAMAX, LAMB,
     NEWTON, LBFGS,
 )

@@ -458,7 +458,7 @@ def test_the_gradient_check_shows_the_engines_check_and_follows_the_step(live_se
         assert read_screen(page).gradient_check == {
             "h": 1e-6, "step": k, "analytic": tuple(check.analytic), "central": tuple(check.central),
             "forward": tuple(check.forward), "central_error": float(check.central_error),
-            "forward_error": float(check.forward_error)}
+            "forward_error": float(check.forward_error), "seen": True}
         assert check.central_error < 1e-8 and 1e-7 < check.forward_error < 1e-3  # a gradient that passes
         text = page.evaluate(READ_GRADCHECK_TEXT)
         assert "1e−6" in text["caption"]

@@ -1253,7 +1253,7 @@ def _screen_taylor(screen: Screen, result: Result, small: int, large: int) -> li
 # -- 27. momentum's two forms are one walk: v = ηb (seeds 001 and 004) ----------------------------------------------
 
 SAME_WALK = 1e-12  # the two forms' paths agree this closely, relative to the distance travelled
-PAIRS = (("b form", "v form"), ("Nesterov b", "Nesterov v"))  # torch's form, then the notes'
+PAIRS = (("torch b", "notes v"), ("Nesterov b", "Nesterov v"))  # torch's form, then the notes'
 
 
 @needs(*(name for pair in PAIRS for name in pair))
@@ -2136,7 +2136,7 @@ _LESSONS = (
     Lesson(
         slug="momentum-forms",
         query="surface=ellipse&kappa=10.0&angle=30.0&start=-4.0,2.0&steps=200&seed=0"
-              f"&opt=momentum(lr=0.01,label={label('b form')})&opt=velocity(lr=0.01,label={label('v form')})"
+              f"&opt=momentum(lr=0.01,label={label('torch b')})&opt=velocity(lr=0.01,label={label('notes v')})"
               f"&opt=nesterov(lr=0.01,label={label('Nesterov b')})"
               f"&opt=velocity(lr=0.01,nesterov=true,label={label('Nesterov v')})",
         seed="004_10a190868b46cfba.txt",
