@@ -2061,15 +2061,16 @@ _LESSONS = (
                   "η = 0.2. Plain Adam's σ has seen only a few noisy gradients, so its first steps are full-sized "
                   "and knock it off the fit: the loss jumps 15× in 20 steps. A 50-step warm-up keeps η small while σ "
                   "gathers data, and RAdam takes plain momentum steps, then rectifies the adaptive one by r_t, "
-                  "which grows from near 0.",
+                  "which grows from near 0. Later all three jitter about the fit alike: for batches of 2, η = 0.2 is "
+                  "large.",
             "zh-CN": "三个运行都从 64 个点的最小二乘解出发，每步用 2 个点的小批量，η = 0.2。"
                      "普通 Adam 的 σ 只见过几个有噪声的梯度，前几步都是满步长，把它撞离拟合解：20 步内损失跳升 15 倍。"
                      "50 步的预热在 σ 收集数据时让 η 保持很小；RAdam 先走普通的动量步，再用从接近 0 逐渐变大的 r_t "
-                     "修正自适应的步子。",
+                     "修正自适应的步子。之后三者都在拟合解周围一样地抖动：对 2 个点的批量来说，η = 0.2 太大了。",
             "zh-TW": "三個執行都從 64 個點的最小平方解出發，每步用 2 個點的小批次，η = 0.2。"
                      "普通 Adam 的 σ 只見過幾個有雜訊的梯度，前幾步都是滿步長，把它撞離擬合解：20 步內損失跳升 15 倍。"
                      "50 步的預熱在 σ 收集資料時讓 η 保持很小；RAdam 先走普通的動量步，再用從接近 0 逐漸變大的 r_t "
-                     "修正自適應的步子。",
+                     "修正自適應的步子。之後三者都在擬合解周圍一樣地抖動：對 2 個點的批次來說，η = 0.2 太大了。",
         },
         summary={"en": "RAdam's rectified start does what a warm-up does for Adam",
                  "zh-CN": "RAdam 修正后的开头起到了 Adam 预热的作用",
