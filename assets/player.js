@@ -602,6 +602,7 @@
     });
     body.appendChild(list);
     if (row.check) body.appendChild(gradientCheck(row.check, data.h, w));
+    if (row.check && row.checkRounding) body.appendChild(element("p", "inspect-note gradcheck-rounding", w["gradcheck-rounding"]));
     if (row.state.length) {
       var state = element("table", "inspect-state");
       var head = element("tr");

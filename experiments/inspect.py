@@ -417,6 +417,7 @@ def stability_limit(experiment, index: int) -> StabilityLimit | None:
 # The finite-difference step: torch.autograd.gradcheck's default eps. In float64 it balances the central
 # difference's truncation error (~h²) against rounding in f (~1e-16·|f|/h).
 GRADCHECK_H = 1e-6
+ROUNDING_MARGIN = 100.0  # ∇f this close to the differences' rounding floor makes the relative errors meaningless
 
 
 @dataclass(frozen=True)
@@ -432,6 +433,9 @@ class GradientCheck:
     forward: np.ndarray  # (..., 2) (f(θ + he_i) − f(θ)) / h
     central_error: np.ndarray  # (...) ‖a − n‖ / max(‖a‖, ‖n‖), 0 when both are 0
     forward_error: np.ndarray  # (...)
+    # (...) where ∇f is within 100× of the central difference's rounding, ε·|f|/h (f's last bits over h): there a
+    # relative error measures f's rounding, not the gradient (at a critical point it is about 1 however right).
+    rounding: np.ndarray | None = None
 
 
 def gradient_check(surface, point, h: float = GRADCHECK_H) -> GradientCheck:
@@ -448,8 +452,10 @@ def gradient_check(surface, point, h: float = GRADCHECK_H) -> GradientCheck:
         central = (up - down) / (2.0 * h)
         forward = (up - here) / h
         analytic, central, forward = (np.where(np.isfinite(v), v, np.nan) for v in (analytic, central, forward))
+        floor = np.finfo(np.float64).eps * np.abs(here[..., 0]) / h
+        rounding = np.linalg.norm(np.nan_to_num(analytic, nan=np.inf), axis=-1) < ROUNDING_MARGIN * floor
     return GradientCheck(theta, float(h), analytic, central, forward, relative_error(analytic, central),
-                         relative_error(analytic, forward))
+                         relative_error(analytic, forward), rounding)
 
 
 def relative_error(analytic, numeric) -> np.ndarray:

@@ -167,3 +167,16 @@ def test_error_text_is_scientific():
     assert error_text(2.0) == "2e0"
     assert error_text(0.0) == "0"
     assert error_text(None) == "—"
+
+
+def test_at_a_critical_point_the_check_says_its_errors_measure_rounding():
+    """At the double well's saddle ∇f ≈ 4e−9 while f ≈ 1: the central difference's rounding, ε·|f|/h ≈ 2e−10, is
+    within 100× of it, so its relative error (about 1e−2 there) says nothing about the gradient."""
+    surface = SURFACES["double_well"](tilt=0.3)
+    saddle = np.array([0.0754291585697482, 2.0e-9])
+    at_saddle = gradient_check(surface, saddle)
+    assert bool(at_saddle.rounding) and at_saddle.central_error > 1e-4
+    away = gradient_check(surface, np.array([0.5, 1.0]))
+    assert not bool(away.rounding) and away.central_error < 1e-8
+    many = gradient_check(surface, np.stack([saddle, [0.5, 1.0]]))
+    assert many.rounding.tolist() == [True, False]

@@ -479,3 +479,15 @@ def test_the_gradient_check_shows_the_engines_check_and_follows_the_step(live_se
     page.click("#panel-tabs [data-tab=curves]")
     page.wait_for_function("() => document.querySelector('#inspector').offsetParent === null")
     assert read_screen(page).gradient_check is None
+
+
+def test_at_a_critical_point_the_gradient_check_says_its_errors_measure_rounding(live_server, page):
+    """GD ends on the double well's saddle with ∇f ≈ 4e−9: the check's relative errors (1e−2, 1) are f's rounding,
+    and the page says so; on the way there it does not."""
+    open_app(page, live_server, LESSONS["hessian"].query + "&step=499")
+    page.wait_for_selector("#inspector .inspect-gradcheck")
+    assert page.locator("#inspector .gradcheck-rounding").count() == 1
+    page.evaluate("() => descentLab.seek(3)")
+    page.wait_for_function("() => document.querySelector('#inspector .inspect-title')"
+                           " && document.querySelector('#inspector .inspect-title').textContent.includes(' 3')")
+    assert page.locator("#inspector .gradcheck-rounding").count() == 0

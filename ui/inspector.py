@@ -78,6 +78,7 @@ def inspection(result: Result, index: int, step: int, lang: str = "en") -> dict:
             "grad": pair(trace.gradient[r]), "lr": number_text(float(trace.lr[r])),
             "next": pair(trace.theta_next[r]), "delta": pair(trace.theta_next[r] - trace.theta[r]),
             "curv": curvature(trace.hessian[r]), "check": checked(check, r),
+            "checkRounding": bool(check.rounding[r]),
         })
         if rr.run.noise or rr.run.batch:  # the gradient the update used differs from ∇f: say which it was
             row["used"] = pair(trace.used[r])
