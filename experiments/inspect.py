@@ -435,7 +435,7 @@ class GradientCheck:
     forward_error: np.ndarray  # (...)
     # (...) where ∇f is within 100× of the central difference's rounding, ε·|f|/h (f's last bits over h): there a
     # relative error measures f's rounding, not the gradient (at a critical point it is about 1 however right).
-    rounding: np.ndarray | None = None
+    rounding: np.ndarray
 
 
 def gradient_check(surface, point, h: float = GRADCHECK_H) -> GradientCheck:

@@ -205,6 +205,13 @@ def lowest_minimum(result: Result) -> np.ndarray:
     return np.array([lowest.x, lowest.y])
 
 
+def two_lowest_minima(result: Result) -> tuple[np.ndarray, np.ndarray]:
+    """The global minimum and the next lowest, a local one (the surface has at least two)."""
+    surface = result.surface
+    best, local = sorted(surface.minima(), key=lambda c: float(surface.value(np.array([c.x, c.y]))))[:2]
+    return np.array([best.x, best.y]), np.array([local.x, local.y])
+
+
 def steps_to_reach(rr: RunResult, target, within: float) -> int | None:
     """The first step at which the run is within `within` of the target, or None if it never is."""
     hits = np.flatnonzero(distance(rr.points, target) < within)

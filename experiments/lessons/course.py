@@ -77,11 +77,11 @@ LESSONS: dict[str, Lesson] = {lesson.slug: lesson for _, group in course() for l
 
 def next_lesson(slug: str) -> Lesson | None:
     """The lesson after this one in the course, or None after the last (KeyError for an unknown slug)."""
-    slugs = list(LESSONS)
-    index = slugs.index(slug) if slug in LESSONS else None
-    if index is None:
+    if slug not in LESSONS:
         raise KeyError(slug)
-    return LESSONS[slugs[index + 1]] if index + 1 < len(slugs) else None
+    slugs = list(LESSONS)
+    index = slugs.index(slug) + 1
+    return LESSONS[slugs[index]] if index < len(slugs) else None
 
 
 # -- topics -------------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from experiments.lessons.base import (
     result_of,
     row_rise,
     steps_to_reach,
+    two_lowest_minima,
 )
 from optimizers import OPTIMIZERS
 
@@ -419,11 +420,9 @@ IN_BASIN = 1e-2  # "ends in" a minimum: within this distance of it
 
 @needs("GD", "momentum 0.5", "momentum 0.9")
 def _check_local_minimum(result: Result, gd: RunResult, gentle: RunResult, heavy: RunResult) -> list[str]:
-    surface = result.surface
-    minima = sorted(surface.minima(), key=lambda c: float(surface.value(np.array([c.x, c.y]))))
-    if len(minima) < 2:
-        return [f"the surface has {len(minima)} minimum; the lesson needs a local and a global one"]
-    best, local = (np.array([c.x, c.y]) for c in minima[:2])
+    if len(result.surface.minima()) < 2:
+        return [f"the surface has {len(result.surface.minima())} minimum; the lesson needs a local and a global one"]
+    best, local = two_lowest_minima(result)
     problems = []
     for rr, target, name in ((gd, local, "local"), (gentle, local, "local"), (heavy, best, "global")):
         end = distance(rr.final_point, target)
@@ -880,8 +879,7 @@ BASINS_SEEN = 0.3  # the two minima are this far apart on screen
 
 @on_screen("GD", "momentum 0.5", "momentum 0.9")
 def _screen_local_minimum(screen: Screen, result: Result, gd: int, gentle: int, heavy: int) -> list[str]:
-    surface = result.surface
-    best, local = sorted(((m.x, m.y) for m in surface.minima()), key=lambda p: float(surface.value(np.array(p))))[:2]
+    best, local = two_lowest_minima(result)
     problems = []
     if screen.apart(best, local) < BASINS_SEEN:
         problems.append(f"the two minima are {screen.apart(best, local):.0%} of the plot apart")
@@ -941,19 +939,12 @@ def _screen_plateau(screen: Screen, result: Result, gd: int, adam: int) -> list[
 IN_DIP = 0.05  # the constant rate ends this close to the sharp local minimum
 
 
-def _two_minima(result: Result) -> tuple[np.ndarray, np.ndarray]:
-    """The global minimum and the other (local) one."""
-    surface = result.surface
-    minima = sorted(surface.minima(), key=lambda c: float(surface.value(np.array([c.x, c.y]))))
-    return np.array([minima[0].x, minima[0].y]), np.array([minima[-1].x, minima[-1].y])
-
-
 @needs("constant", "cyclic")
 def _check_cyclical(result: Result, constant: RunResult, cyclic: RunResult) -> list[str]:
     surface = result.surface
     if len(surface.minima()) < 2:
         return [f"the surface has {len(surface.minima())} minimum; the lesson needs a sharp local one and a wide one"]
-    best, local = _two_minima(result)
+    best, local = two_lowest_minima(result)
     problems = []
     sharp, wide = (float(np.linalg.eigvalsh(surface.hessian(p))[-1]) for p in (local, best))
     if not sharp > 2 / cyclic.lr.max() > wide:
@@ -972,7 +963,7 @@ PEAK_HEIGHT_SEEN = 0.5  # each at least this much of the row above the troughs
 
 @on_screen("constant", "cyclic")
 def _screen_cyclical(screen: Screen, result: Result, constant: int, cyclic: int) -> list[str]:
-    best, local = _two_minima(result)
+    best, local = two_lowest_minima(result)
     problems = []
     if screen.apart(best, local) < BASINS_SEEN:
         problems.append(f"the two minima are {screen.apart(best, local):.0%} of the plot apart")
